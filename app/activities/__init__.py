@@ -1,0 +1,9 @@
+"""Activity types embedded in units. Importing this package registers the built-in types."""
+from . import reflection  # noqa: F401  (registers the type)
+from .registry import ActivityConfigError, ActivityType, get, names, register, render_activity
+
+__all__ = ["ActivityConfigError", "ActivityType", "get", "names", "register", "render_activity"]
+
+
+def init_app(app):
+    app.jinja_env.globals["render_activity"] = render_activity

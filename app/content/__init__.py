@@ -1,0 +1,69 @@
+"""The course as files: loading, validation, caching and the ``flask course`` commands."""
+import threading
+import time
+from pathlib import Path
+
+from flask import current_app
+
+from .loader import load_course
+from .model import ActivityRef, Course, Level, Module, Problem, Unit
+
+__all__ = ["ActivityRef", "Course", "Level", "Module", "Problem", "Unit", "current_course", "load_course"]
+
+
+class CourseInvalid(RuntimeError):
+    """Raised at start-up in production when ``course/`` has problems."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        listing = "\n".join(str(p) for p in problems)
+        super().__init__(f"the course has {len(problems)} problem(s); run 'flask course check':\n{listing}")
+
+
+class CourseStore:
+    """Holds the loaded, rendered course; reloads it when files change if ``auto_reload``."""
+
+    CHECK_EVERY = 1.0  # seconds between file-change checks
+
+    def __init__(self, root, auto_reload):
+        self.root = Path(root)
+        self.auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self._fingerprint = self.fingerprint()
+        self.course = load_course(self.root)
+
+    def fingerprint(self):
+        return tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file()
+        )
+
+    def get(self):
+        if self.auto_reload and time.monotonic() - self._checked_at > self.CHECK_EVERY:
+            with self._lock:
+                self._checked_at = time.monotonic()
+                fingerprint = self.fingerprint()
+                if fingerprint != self._fingerprint:
+                    self._fingerprint = fingerprint
+                    self.course = load_course(self.root)
+        return self.course
+
+
+def current_course():
+    """The course for this app (cached; reloaded on change in development)."""
+    return current_app.extensions["leadup_course"].get()
+
+
+def init_app(app):
+    store = CourseStore(app.config["COURSE_DIR"], app.config["COURSE_AUTO_RELOAD"])
+    if store.course.problems:
+        if app.config["ENV_NAME"] == "production":
+            raise CourseInvalid(store.course.problems)
+        app.logger.warning("course has %d problem(s); tutors see them on every page", len(store.course.problems))
+    app.extensions["leadup_course"] = store
+
+    from . import cli
+
+    app.cli.add_command(cli.course_cli)

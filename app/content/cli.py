@@ -1,0 +1,76 @@
+"""``flask course check`` and ``flask course new-unit``."""
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .loader import UNIT_FILE, load_course
+
+course_cli = AppGroup("course", help="Check and author the course files in course/.")
+
+UNIT_TEMPLATE = """---
+uuid: {uuid}
+title: {title}
+summary: One sentence saying what this unit is about.
+objectives:
+  - Explain ...
+minutes: 30
+prerequisites: []
+---
+
+## Introduction
+
+Write the unit here in Markdown.
+
+::: reflection
+prompt: |
+  A question for the learner to think about.
+:::
+
+## Further reading
+
+- Author, A. (Year) *Title*. Publisher.
+"""
+
+
+@course_cli.command("check")
+@click.option("--path", "path", default=None, help="Course folder (default: COURSE_DIR).")
+def check(path):
+    """Validate the whole course; print problems as path:line: message."""
+    course = load_course(path or current_app.config["COURSE_DIR"])
+    for problem in course.problems:
+        click.echo(str(problem))
+    if course.problems:
+        click.echo(f"{len(course.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    activities = sum(len(u.activities) for u in course.units)
+    click.echo(f"Course OK: {len(course.levels)} levels, {len(course.modules)} modules, "
+               f"{len(course.units)} units, {activities} activities.")
+
+
+def slugify(title):
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "unit"
+
+
+@course_cli.command("new-unit")
+@click.argument("module")
+@click.argument("title")
+@click.option("--path", "path", default=None, help="Course folder (default: COURSE_DIR).")
+def new_unit(module, title, path):
+    """Create a new unit file in MODULE (a folder under course/modules) titled TITLE."""
+    folder = Path(path or current_app.config["COURSE_DIR"]) / "modules" / module
+    if not (folder / "module.md").is_file():
+        raise click.UsageError(f"no module folder {folder} (with module.md)")
+    numbers = [int(m.group(1)) for f in folder.iterdir() if (m := UNIT_FILE.match(f.name))]
+    number = max(numbers, default=0) + 1
+    target = folder / f"{number:02d}-{slugify(title)}.md"
+    if target.exists():
+        raise click.UsageError(f"{target} already exists")
+    safe_title = title.replace('"', "'")
+    target.write_text(UNIT_TEMPLATE.format(uuid=uuid.uuid4(), title=f'"{safe_title}"'), encoding="utf-8")
+    click.echo(str(target))

@@ -1,0 +1,155 @@
+"""Markdown → HTML for course files: tables, footnotes, admonitions, code, links, activities.
+
+Activities are embedded with one directive, a block that starts at the beginning of a line::
+
+    ::: quiz module-1-check
+    attempts: 2
+    :::
+
+The first word is the activity type (looked up in ``app.activities``), the optional second
+word its key, and the lines in between are YAML passed to the type.
+"""
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+import markdown
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .model import ActivityRef, Problem
+
+OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(?:\s+([\w./-]+))?\s*$")
+CLOSE = re.compile(r"^:::\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+PLACEHOLDER = "LEADUPACTIVITY{}"
+PLACEHOLDER_HTML = re.compile(r"<p>LEADUPACTIVITY(\d+)</p>")
+
+EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "admonition",
+    "fenced_code",
+    "attr_list",
+    "def_list",
+    "sane_lists",
+    "smarty",
+    "md_in_html",
+    "toc",
+]
+
+
+def extract_activities(body, first_line, path):
+    """Replace activity blocks with placeholders; return ``(text, refs, problems)``."""
+    lines = body.split("\n")
+    out, refs, problems = [], [], []
+    in_code = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if FENCE.match(line):
+            in_code = not in_code
+        match = None if in_code else OPEN.match(line)
+        if not match:
+            out.append(line)
+            i += 1
+            continue
+        start = first_line + i
+        end = next((j for j in range(i + 1, len(lines)) if CLOSE.match(lines[j])), None)
+        if end is None:
+            problems.append(Problem(path, start, f"activity '{match.group(1)}' is not closed by a ':::' line"))
+            out.append(line)
+            i += 1
+            continue
+        raw = "\n".join(lines[i + 1:end])
+        try:
+            config = yaml.safe_load(raw) if raw.strip() else {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = start + 1 + (mark.line if mark else 0)
+            problems.append(Problem(path, where, f"bad YAML in activity: {getattr(exc, 'problem', exc)}"))
+            config = None
+        if config is not None and not isinstance(config, dict):
+            problems.append(Problem(path, start + 1, "activity settings must be 'key: value' lines"))
+            config = None
+        if config is not None:
+            refs.append(ActivityRef(match.group(1), match.group(2) or "", config, start))
+            out.extend(["", PLACEHOLDER.format(len(refs) - 1), ""])
+        out.extend([""] * (end - i + 1 - 3 if config is not None else end - i + 1))
+        i = end + 1
+    return "\n".join(out), refs, problems
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md, resolve_link, resolve_asset):
+        super().__init__(md)
+        self.resolve_link = resolve_link
+        self.resolve_asset = resolve_asset
+
+    def run(self, root):
+        for el in root.iter("a"):
+            href = el.get("href", "")
+            if _is_relative(href):
+                el.set("href", self.resolve_link(href))
+        for el in root.iter("img"):
+            src = el.get("src", "")
+            if _is_relative(src):
+                el.set("src", self.resolve_asset(src))
+            el.set("loading", "lazy")
+        for el in root.iter("table"):
+            el.set("class", (el.get("class", "") + " content-table").strip())
+
+
+class _LinkExtension(Extension):
+    def __init__(self, resolve_link, resolve_asset):
+        super().__init__()
+        self.resolve_link = resolve_link
+        self.resolve_asset = resolve_asset
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_LinkRewriter(md, self.resolve_link, self.resolve_asset), "leadup_links", 1)
+
+
+def _is_relative(url):
+    if not url or url.startswith(("#", "/")):
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc
+
+
+def render(text, resolve_link=lambda h: h, resolve_asset=lambda s: s):
+    """Render Markdown to HTML, rewriting relative links and image sources."""
+    md = markdown.Markdown(
+        extensions=EXTENSIONS + [_LinkExtension(resolve_link, resolve_asset)],
+        extension_configs={"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}},
+        output_format="html",
+    )
+    return md.convert(text)
+
+
+def split_segments(html, refs):
+    """Split rendered HTML at activity placeholders into ``[html, ActivityRef, html, ...]``."""
+    segments = []
+    pos = 0
+    for match in PLACEHOLDER_HTML.finditer(html):
+        if match.start() > pos:
+            segments.append(html[pos:match.start()])
+        segments.append(refs[int(match.group(1))])
+        pos = match.end()
+    if pos < len(html):
+        segments.append(html[pos:])
+    return segments
+
+
+def join_relative(base_dir, href):
+    """Resolve ``href`` against ``base_dir`` (posix, relative to the course root)."""
+    return posixpath.normpath(posixpath.join(base_dir, href))
+
+
+def line_of(body, needle, first_line):
+    """The file line where ``needle`` first appears in ``body`` (else the body's first line)."""
+    for i, line in enumerate(body.split("\n")):
+        if needle in line:
+            return first_line + i
+    return first_line

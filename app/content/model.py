@@ -1,0 +1,150 @@
+"""The course as loaded from files: programme → levels → modules → units."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One content error, printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class ActivityRef:
+    """An activity embedded in a unit: its type, optional key, config and source line."""
+
+    type_name: str
+    key: str
+    config: dict
+    line: int
+    activity: object = None  # the ActivityType instance, once validated
+
+
+@dataclass
+class Unit:
+    uuid: str
+    slug: str
+    number: int
+    title: str
+    path: str
+    module: "Module" = None
+    summary: str = ""
+    objectives: list = field(default_factory=list)
+    minutes: int = 0
+    prerequisite_refs: list = field(default_factory=list)
+    prerequisites: list = field(default_factory=list)
+    segments: list = field(default_factory=list)  # rendered HTML strings and ActivityRefs
+
+    @property
+    def url(self):
+        return f"/modules/{self.module.slug}/{self.slug}"
+
+    @property
+    def ref(self):
+        return f"{self.module.slug}/{self.slug}"
+
+    @property
+    def activities(self):
+        return [s for s in self.segments if isinstance(s, ActivityRef)]
+
+
+@dataclass
+class Module:
+    uuid: str
+    slug: str
+    title: str
+    path: str
+    level_id: str = ""
+    number: int | None = None
+    summary: str = ""
+    hours: int = 0
+    aims: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+    assessment_html: str = ""
+    overview_html: str = ""
+    units: list = field(default_factory=list)
+
+    @property
+    def url(self):
+        return f"/modules/{self.slug}"
+
+    @property
+    def code(self):
+        return f"Module {self.number}" if self.number is not None else "Executive programme"
+
+    @property
+    def minutes(self):
+        return sum(u.minutes for u in self.units)
+
+
+@dataclass
+class Level:
+    id: str
+    title: str
+    summary_html: str = ""
+    builds_on: str | None = None
+    modules: list = field(default_factory=list)
+
+
+@dataclass
+class Course:
+    """A whole loaded course. ``problems`` is empty when the course is valid."""
+
+    uuid: str = ""
+    title: str = "LeadUP"
+    short_title: str = "LeadUP"
+    institution: str = ""
+    summary_html: str = ""
+    levels: list = field(default_factory=list)
+    modules: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    root: str = ""
+
+    def __post_init__(self):
+        self._reindex()
+
+    def _reindex(self):
+        self.modules_by_slug = {m.slug: m for m in self.modules}
+        self.units_by_uuid = {u.uuid: u for m in self.modules for u in m.units}
+        self.levels_by_id = {lvl.id: lvl for lvl in self.levels}
+
+    @property
+    def units(self):
+        return [u for m in self.modules for u in m.units]
+
+    def unit(self, module_slug, unit_slug):
+        module = self.modules_by_slug.get(module_slug)
+        if module is None:
+            return None
+        return next((u for u in module.units if u.slug == unit_slug), None)
+
+    def level_closure(self, level_ids):
+        """The given levels plus every level they build on."""
+        seen = set()
+        stack = list(level_ids)
+        while stack:
+            lid = stack.pop()
+            if lid in seen or lid not in self.levels_by_id:
+                continue
+            seen.add(lid)
+            if self.levels_by_id[lid].builds_on:
+                stack.append(self.levels_by_id[lid].builds_on)
+        return seen
+
+    def modules_for_levels(self, level_ids):
+        """Modules open to students of ``level_ids`` (including levels they build on)."""
+        closure = self.level_closure(level_ids)
+        return [m for m in self.modules if m.level_id in closure]
+
+    def neighbours(self, unit):
+        """``(previous, next)`` units in programme order, within the unit's module."""
+        units = unit.module.units
+        i = units.index(unit)
+        prev = units[i - 1] if i > 0 else None
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        return prev, nxt

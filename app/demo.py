@@ -1,0 +1,62 @@
+"""``flask demo seed``: demo accounts and cohorts for trying the site (never in production)."""
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+from .models import Cohort, Role, User
+
+demo_cli = AppGroup("demo", help="Demo accounts for development.")
+
+DEMO_PASSWORD = "leadup-demo-2026"
+COHORTS = [("PGCert 2026–27", "pgcert"), ("Executive Education Sept 2026", "executive")]
+ACCOUNTS = [
+    # email, name, role, cohort names
+    ("admin@leadup.example", "Alex Admin", Role.ADMIN, []),
+    ("tutor@leadup.example", "Dr Tara Tutor", Role.TUTOR, ["PGCert 2026–27", "Executive Education Sept 2026"]),
+    ("amira@leadup.example", "Amira Khan", Role.STUDENT, ["PGCert 2026–27"]),
+    ("ben@leadup.example", "Ben Okafor", Role.STUDENT, ["PGCert 2026–27"]),
+    ("carla@leadup.example", "Carla Jensen", Role.STUDENT, ["Executive Education Sept 2026"]),
+]
+
+
+def seed():
+    """Create the demo cohorts and accounts if missing; returns the account list."""
+    cohorts = {}
+    for name, level in COHORTS:
+        cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == name))
+        if cohort is None:
+            cohort = Cohort(name=name, level_id=level)
+            db.session.add(cohort)
+        cohorts[name] = cohort
+    for email, name, role, cohort_names in ACCOUNTS:
+        user = User.by_email(email)
+        if user is None:
+            user = User(email=email, name=name, role=role.value)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            db.session.flush()
+        for cohort_name in cohort_names:
+            cohort = cohorts[cohort_name]
+            db.session.flush()
+            cohort.enrol(user, Role.TUTOR.value if role == Role.TUTOR else Role.STUDENT.value)
+    db.session.commit()
+    return ACCOUNTS
+
+
+@demo_cli.command("seed")
+def seed_command():
+    """Create demo cohorts and accounts, then print their logins."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("refusing to create demo accounts in production")
+    accounts = seed()
+    click.echo("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+    for email, name, role, cohort_names in accounts:
+        where = ", ".join(cohort_names) or "all cohorts"
+        click.echo(f"  {role.value:<8} {email:<24} {name} ({where})")
+    click.echo("")
+
+
+def init_app(app):
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,34 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..models import Role
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)],
+                       description="For example “PGCert 2026–27” or “Executive Education Sept 2026”.")
+    level_id = SelectField("Programme level", validators=[DataRequired()])
+    submit = SubmitField("Create cohort")
+
+
+class EnrolForm(FlaskForm):
+    roster = FileField(
+        "Class list (CSV)",
+        validators=[FileRequired("Choose a CSV file to upload."), FileAllowed(["csv", "txt"], "The class list must be a .csv file.")],
+        description="One student per line with columns name and email (a header row is optional).",
+    )
+    submit = SubmitField("Enrol students")
+
+
+class AddTutorForm(FlaskForm):
+    email = EmailField("Tutor's email", validators=[DataRequired(), Email(check_deliverability=False)])
+    submit = SubmitField("Add tutor")
+
+
+class UserForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    role = SelectField("Role", choices=[(r.value, r.value.title()) for r in Role])
+    submit = SubmitField("Create account")

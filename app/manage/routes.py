@@ -1,0 +1,195 @@
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..content import current_course
+from ..extensions import db
+from ..models import Cohort, Membership, PasswordReset, Role, UnitCompletion, User
+from ..security import require_cohort_tutor, roles
+from . import bp
+from .forms import AddTutorForm, CohortForm, EnrolForm, UserForm
+from .roster import parse_roster
+
+TUTORS = ("tutor", "admin")
+
+
+def _cohort(cohort_id):
+    cohort = db.session.get(Cohort, cohort_id)
+    require_cohort_tutor(cohort)
+    return cohort
+
+
+def _level_choices():
+    return [(lvl.id, lvl.title) for lvl in current_course().levels]
+
+
+def _issue_reset_link(user):
+    """Create a reset link for ``user``, print it to the server log, return the URL."""
+    _, token = PasswordReset.issue(user, current_user, hours=current_app.config["PASSWORD_RESET_HOURS"])
+    url = url_for("auth.reset_password", token=token, _external=True)
+    current_app.logger.warning("password link for %s: %s", user.email, url)
+    print(f"[LeadUP] password link for {user.email}: {url}", flush=True)
+    return url
+
+
+@bp.get("/cohorts")
+@roles(*TUTORS)
+def cohorts():
+    if current_user.is_admin:
+        listing = db.session.scalars(sa.select(Cohort).order_by(Cohort.name)).all()
+    else:
+        listing = sorted(current_user.cohorts(Role.TUTOR.value), key=lambda c: c.name)
+    return render_template("manage/cohorts.html", cohorts=listing)
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@roles(*TUTORS)
+def new_cohort():
+    form = CohortForm()
+    form.level_id.choices = _level_choices()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(sa.select(Cohort).where(Cohort.name == name)):
+            form.name.errors.append("A cohort with this name exists already.")
+        else:
+            cohort = Cohort(name=name, level_id=form.level_id.data)
+            cohort.enrol(current_user, Role.TUTOR.value)
+            db.session.add(cohort)
+            db.session.commit()
+            flash(f"Cohort “{cohort.name}” created. Enrol students by uploading a class list.", "success")
+            return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+    return render_template("manage/cohort_new.html", form=form)
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@roles(*TUTORS)
+def cohort(cohort_id):
+    cohort = _cohort(cohort_id)
+    return render_template(
+        "manage/cohort.html",
+        cohort=cohort,
+        level=current_course().levels_by_id.get(cohort.level_id),
+        enrol_form=EnrolForm(),
+        tutor_form=AddTutorForm(),
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/enrol")
+@roles(*TUTORS)
+def enrol(cohort_id):
+    cohort = _cohort(cohort_id)
+    form = EnrolForm()
+    if not form.validate_on_submit():
+        for error in form.roster.errors:
+            flash(f"Class list: {error}", "error")
+        return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+    rows, errors = parse_roster(form.roster.data.read())
+    for row in rows:
+        existing = User.by_email(row.email)
+        if existing is not None and existing.role != Role.STUDENT.value:
+            errors.append(f"line {row.line}: {row.email} is a {existing.role} account, not a student")
+    if errors:
+        return render_template("manage/enrol_result.html", cohort=cohort, errors=errors, results=[]), 400
+    results = []
+    for row in rows:
+        user = User.by_email(row.email)
+        link = None
+        if user is None:
+            user = User(name=row.name, email=row.email, role=Role.STUDENT.value)
+            db.session.add(user)
+            db.session.flush()
+            link = _issue_reset_link(user)
+            status = "new account"
+        else:
+            status = "existing account"
+        added = cohort.enrol(user)
+        results.append({"user": user, "status": status if added else "already enrolled", "link": link})
+    db.session.commit()
+    return render_template("manage/enrol_result.html", cohort=cohort, errors=[], results=results)
+
+
+@bp.post("/cohorts/<int:cohort_id>/tutors")
+@roles("admin")
+def add_tutor(cohort_id):
+    cohort = _cohort(cohort_id)
+    form = AddTutorForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is None or not user.is_tutor:
+            flash(f"Tutor's email: no tutor account has the email {form.email.data}.", "error")
+        elif cohort.enrol(user, Role.TUTOR.value):
+            db.session.commit()
+            flash(f"{user.name} now tutors {cohort.name}.", "success")
+        else:
+            flash(f"{user.name} is already a member of {cohort.name}.", "info")
+    else:
+        for error in form.email.errors:
+            flash(f"Tutor's email: {error}", "error")
+    return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+@roles(*TUTORS)
+def remove_member(cohort_id, user_id):
+    cohort = _cohort(cohort_id)
+    membership = db.session.scalar(
+        sa.select(Membership).where(Membership.cohort_id == cohort.id, Membership.user_id == user_id)
+    ) or abort(404)
+    if membership.role == Role.TUTOR.value and not current_user.is_admin:
+        abort(403)
+    name = membership.user.name
+    db.session.delete(membership)
+    db.session.commit()
+    flash(f"{name} removed from {cohort.name}. Their progress is kept.", "info")
+    return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress")
+@roles(*TUTORS)
+def cohort_progress(cohort_id):
+    cohort = _cohort(cohort_id)
+    modules = current_course().modules_for_levels([cohort.level_id])
+    students = cohort.students
+    completed = UnitCompletion.completed_uuids([s.id for s in students])
+    return render_template(
+        "manage/progress.html", cohort=cohort, modules=modules, students=students, completed=completed
+    )
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@roles(*TUTORS)
+def reset_link(user_id):
+    user = db.session.get(User, user_id) or abort(404)
+    if not current_user.can_manage_user(user):
+        abort(403)
+    url = _issue_reset_link(user)
+    db.session.commit()
+    return render_template("manage/reset_link.html", user=user, url=url,
+                           hours=current_app.config["PASSWORD_RESET_HOURS"])
+
+
+@bp.get("/users")
+@roles("admin")
+def users():
+    listing = db.session.scalars(sa.select(User).order_by(User.role, User.name)).all()
+    return render_template("manage/users.html", users=listing, form=UserForm())
+
+
+@bp.post("/users")
+@roles("admin")
+def create_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        email = User.normalise_email(form.email.data)
+        if User.by_email(email):
+            form.email.errors.append("An account with this email exists already.")
+        else:
+            user = User(name=form.name.data.strip(), email=email, role=form.role.data)
+            db.session.add(user)
+            db.session.flush()
+            url = _issue_reset_link(user)
+            db.session.commit()
+            return render_template("manage/reset_link.html", user=user, url=url, created=True,
+                                   hours=current_app.config["PASSWORD_RESET_HOURS"])
+    listing = db.session.scalars(sa.select(User).order_by(User.role, User.name)).all()
+    return render_template("manage/users.html", users=listing, form=form), 400

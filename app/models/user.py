@@ -1,0 +1,132 @@
+"""Accounts, roles and password-reset links."""
+import enum
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role(str, enum.Enum):
+    STUDENT = "student"
+    TUTOR = "tutor"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.STUDENT.value)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"
+
+    @staticmethod
+    def normalise_email(email):
+        return email.strip().lower()
+
+    @classmethod
+    def by_email(cls, email):
+        return db.session.scalar(sa.select(cls).where(cls.email == cls.normalise_email(email)))
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_tutor(self):
+        return self.role in (Role.TUTOR.value, Role.ADMIN.value)
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN.value
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def cohorts(self, as_role=None):
+        """Cohorts this user belongs to, optionally only those where they have ``as_role``."""
+        return [m.cohort for m in self.memberships if as_role is None or m.role == as_role]
+
+    def level_ids(self):
+        """Programme levels the user studies, through their student memberships."""
+        return {m.cohort.level_id for m in self.memberships if m.role == Role.STUDENT.value}
+
+    def teaches(self, cohort):
+        """True if this user may manage ``cohort``: its tutor, or an admin."""
+        if self.is_admin:
+            return True
+        return self.is_tutor and any(
+            m.cohort_id == cohort.id and m.role == Role.TUTOR.value for m in self.memberships
+        )
+
+    def can_manage_user(self, other):
+        """Admins manage everyone; tutors manage the students of their cohorts."""
+        if self.is_admin:
+            return True
+        if not self.is_tutor or other.role != Role.STUDENT.value:
+            return False
+        return any(self.teaches(c) for c in other.cohorts(Role.STUDENT.value))
+
+
+class PasswordReset(db.Model):
+    """A single-use link to set a password. Only the token's hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, created_by=None, hours=72):
+        """Create a reset for ``user``; returns ``(reset, token)``. The token is shown once."""
+        token = secrets.token_urlsafe(32)
+        reset = cls(
+            user=user,
+            token_hash=cls.hash_token(token),
+            created_by_id=created_by.id if created_by else None,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+        db.session.add(reset)
+        return reset, token
+
+    @classmethod
+    def find_valid(cls, token):
+        reset = db.session.scalar(sa.select(cls).where(cls.token_hash == cls.hash_token(token)))
+        if reset is None or reset.used_at is not None or reset.expires_at < utcnow():
+            return None
+        return reset

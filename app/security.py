@@ -1,0 +1,94 @@
+"""Access rules for views and the security headers every response carries.
+
+Every view declares who may reach it with exactly one of these decorators; a test walks the
+URL map and fails if a route has none (``tests/integration/test_access_matrix.py``):
+
+- ``@public``: anyone, signed in or not.
+- ``@signed_in``: any signed-in user.
+- ``@roles("tutor", "admin")``: signed-in users with one of the roles.
+
+Cohort checks (a tutor only manages their own cohorts, a student only reads the modules of
+their cohorts' levels) happen inside the view, with ``require_cohort_tutor`` or the
+courseware's ``can_read_module``.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        # Pyodide compiles WebAssembly: 'wasm-unsafe-eval' allows that and nothing else.
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "worker-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def public(view):
+    view.access = "public"
+    return view
+
+
+def signed_in(view):
+    wrapped = login_required(view)
+    wrapped.access = "signed_in"
+    return wrapped
+
+
+def roles(*allowed):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded = login_required(wrapped)
+        guarded.access = "roles:" + ",".join(sorted(allowed))
+        return guarded
+
+    return decorator
+
+
+def require_cohort_tutor(cohort):
+    """Abort with 403 unless the current user tutors ``cohort`` (or is an admin)."""
+    if cohort is None:
+        abort(404)
+    if not current_user.is_authenticated or not current_user.teaches(cohort):
+        abort(403)
+
+
+def init_app(app):
+    production = app.config["ENV_NAME"] == "production"
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store" if _signed_in() else "no-cache")
+        return response
+
+
+def _signed_in():
+    try:
+        return current_user.is_authenticated
+    except Exception:  # outside a request with a user loader, e.g. static files
+        return False
