@@ -53,6 +53,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     COURSE_AUTO_RELOAD = False
     RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "1000 per minute"
 
 
 CONFIGS = {

@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..content import current_course
 from ..extensions import db
@@ -20,7 +21,7 @@ def _cohort(cohort_id):
 
 
 def _level_choices():
-    return [(lvl.id, lvl.title) for lvl in current_course().levels]
+    return [SelectChoice(lvl.id, lvl.title) for lvl in current_course().levels]
 
 
 def _issue_reset_link(user):

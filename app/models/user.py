@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -44,6 +44,10 @@ class User(UserMixin, db.Model):
     @staticmethod
     def normalise_email(email):
         return email.strip().lower()
+
+    @validates("email")
+    def _normalise(self, _key, email):
+        return self.normalise_email(email)
 
     @classmethod
     def by_email(cls, email):

@@ -1,0 +1,138 @@
+"""Shared fixtures: an app per test with a fresh database, clients, and factories."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import g
+
+from app import create_app
+from app.config import ROOT, TestingConfig
+from app.extensions import db as _db
+from app.models import Cohort, Role, User
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_config():
+    """Override per test module/test to change settings before the app is built."""
+    return {}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(TestingConfig)
+    app.config.update(app_config)
+    # Requests made while this fixture's app context is pushed share it, and so share ``g``
+    # (Flask-Login's user, Flask-WTF's CSRF token). Give every request a fresh ``g``.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+class Factory:
+    """Creates users and cohorts with sensible defaults."""
+
+    def __init__(self, db):
+        self.db = db
+        self.count = 0
+
+    def user(self, role=Role.STUDENT, cohorts=(), name=None, email=None, password=PASSWORD):
+        self.count += 1
+        role = Role(role)
+        user = User(
+            name=name or f"{role.value.title()} {self.count}",
+            email=email or f"{role.value}{self.count}@example.org",
+            role=role.value,
+        )
+        if password:
+            user.set_password(password)
+        self.db.session.add(user)
+        self.db.session.flush()
+        for cohort in cohorts:
+            cohort.enrol(user, Role.TUTOR.value if role == Role.TUTOR else Role.STUDENT.value)
+        self.db.session.commit()
+        return user
+
+    def cohort(self, level_id="pgcert", name=None):
+        self.count += 1
+        cohort = Cohort(name=name or f"Cohort {self.count}", level_id=level_id)
+        self.db.session.add(cohort)
+        self.db.session.commit()
+        return cohort
+
+
+@pytest.fixture
+def make(db):
+    return Factory(db)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, path="/login"):
+    """A CSRF token for ``client``'s session, read from a page with a form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF.search(html)
+    assert match, f"no csrf token on {path}"
+    return match.group(1) or match.group(2)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password=PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        token = csrf_token(self.client)
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.token()})
+
+    def token(self):
+        return csrf_token(self.client, "/account")
+
+    def post(self, path, data=None, **kwargs):
+        """POST with a valid CSRF token for the signed-in session."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    """A writable copy of the real course for tests that break it on purpose."""
+    target = tmp_path / "course"
+    shutil.copytree(ROOT / "course", target)
+    return target
+
+
+def write(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,322 @@
+"""Browser tests: one real LeadUP server for the session, headless Chromium, a fresh context per test.
+
+The server runs in a subprocess (``python -m flask run``) on a free port of 127.0.0.1, with its
+SQLite database in a temporary directory, migrated with ``flask db upgrade`` and filled with
+``flask demo seed``. Contexts enforce the site's Content-Security-Policy; only the axe-core
+checks use a separate context with ``bypass_csp=True`` so the script can be injected.
+
+Playwright never downloads a browser here: Debian's ``/usr/bin/chromium`` is used.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / ".vendor" / "axe.min.js"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("LEADUP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "leadup-demo-2026"
+ADMIN = "admin@leadup.example"
+TUTOR = "tutor@leadup.example"
+AMIRA = "amira@leadup.example"
+BEN = "ben@leadup.example"
+CARLA = "carla@leadup.example"
+PGCERT_COHORT = "PGCert 2026–27"
+M1 = "/modules/m1-digital-innovation"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    log: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def log_tail(self, lines=40):
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _flask(env, *args):
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A real LeadUP server on 127.0.0.1 with the demo accounts, shared by every e2e test."""
+    data = tmp_path_factory.mktemp("e2e-server")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "WERKZEUG_"))}
+    env.update(
+        FLASK_APP="app",
+        DATABASE_URL=f"sqlite:///{data / 'e2e.sqlite'}",
+        LEADUP_ENV="development",
+        SECRET_KEY="e2e",
+        LOGIN_RATE_LIMIT="1000 per minute",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("DATABASE_URL_TEST", None)
+    _flask(env, "db", "upgrade")
+    _flask(env, "demo", "seed")
+    port = _free_port()
+    log = data / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    srv = Server(f"http://127.0.0.1:{port}", log, process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}:\n{srv.log_tail()}")
+            try:
+                with urllib.request.urlopen(srv.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer /healthz within 30 s:\n{srv.log_tail()}")
+            time.sleep(0.1)
+        yield srv
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, 15)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, 9)
+                process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (make chromium installs Debian's)")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Contexts:
+    """Makes browser contexts for one test and closes them afterwards.
+
+    Every context records its console errors and its requests, so tests can assert that the
+    CSP blocked nothing and that no request left 127.0.0.1.
+    """
+
+    def __init__(self, browser, server):
+        self.browser = browser
+        self.server = server
+        self.opened = []
+
+    def new(self, user=None, bypass_csp=False, viewport=None, **options):
+        context = self.browser.new_context(
+            base_url=self.server.url,
+            bypass_csp=bypass_csp,
+            viewport=viewport or DESKTOP,
+            locale="en-GB",
+            service_workers="block",
+            **options,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.requests = []
+        context.console_errors = []
+        context.on("request", lambda request: context.requests.append(request.url))
+        context.on("page", lambda page: self._watch(context, page))
+        self.opened.append(context)
+        if user:
+            page = context.new_page()
+            sign_in(page, user)
+            page.close()
+        return context
+
+    def page(self, user=None, **options):
+        context = self.new(user=user, **options)
+        page = context.new_page()
+        return page
+
+    @staticmethod
+    def _watch(context, page):
+        page.on("console", lambda msg: context.console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda error: context.console_errors.append(f"page error: {error}"))
+
+    def close(self):
+        for context in self.opened:
+            try:
+                context.close()
+            except Exception:  # the browser may already be gone at the end of the session
+                pass
+
+
+@pytest.fixture
+def contexts(browser, server):
+    made = Contexts(browser, server)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def page(contexts):
+    """A page in a fresh context (CSP enforced); fails the test if the CSP blocked anything."""
+    page = contexts.page()
+    yield page
+    blocked = [e for e in page.context.console_errors if "Content Security Policy" in e or "Content-Security-Policy" in e]
+    assert not blocked, "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)
+
+
+def sign_in(page, email, password=PASSWORD, goto=True, expect_success=True):
+    """Sign in through the form. With ``goto=False`` the page must already show the form."""
+    from playwright.sync_api import expect
+
+    if goto:
+        page.goto("/login")
+    form = page.locator("main form")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password", exact=True).fill(password)
+    form.get_by_role("button", name="Sign in").click()
+    if expect_success:
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        assert "/login" not in page.url, f"still on the sign-in page after signing in as {email}"
+    return page
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+@dataclass
+class Urls:
+    """Addresses that depend on the data: discovered once through the site itself."""
+    unit1: str
+    unit2: str
+    unit1_title: str
+    unit2_title: str
+    module_units: int
+    pgcert_cohort: str
+    pgcert_progress: str
+    reset: str
+
+
+@pytest.fixture(scope="session")
+def urls(browser, server):
+    made = Contexts(browser, server)
+    try:
+        page = made.page(user=TUTOR)
+        page.goto(M1)
+        links = page.locator("ol.unit-list a")
+        count = links.count()
+        assert count >= 2, f"module 1 should have at least two units, found {count}"
+        unit1, unit2 = (links.nth(i).get_attribute("href") for i in (0, 1))
+        titles = [links.nth(i).inner_text().strip() for i in (0, 1)]
+        page.goto("/cohorts")
+        cohort = page.get_by_role("link", name=PGCERT_COHORT, exact=True).get_attribute("href")
+        progress = page.get_by_role("link", name=f"Progress of {PGCERT_COHORT}").get_attribute("href")
+        # A valid, unused password link for a throwaway account, made by the admin.
+        admin = made.page(user=ADMIN)
+        admin.goto("/users")
+        form = admin.locator("form", has=admin.get_by_role("button", name="Create account"))
+        form.get_by_label("Full name").fill("Reset Page Viewer")
+        form.get_by_label("Email").fill("reset-viewer@example.org")
+        form.get_by_label("Role").select_option("student")
+        form.get_by_role("button", name="Create account").click()
+        reset = admin.locator("#reset-url").input_value()
+        assert "/reset/" in reset, reset
+        return Urls(unit1, unit2, titles[0], titles[1], count, cohort, progress,
+                    reset[len(server.url):] if reset.startswith(server.url) else reset)
+    finally:
+        made.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+def path_of(url):
+    """The path part of a page URL, for comparisons."""
+    return re.sub(r"^https?://[^/]+", "", url).split("#")[0]
+
+
+# Every page type, for the accessibility checks and the screenshots:
+# (name, who is signed in, path or the name of a ``Urls`` attribute, expected status).
+PAGE_TYPES = [
+    ("programme-anonymous", None, "/", 200),
+    ("programme-student", AMIRA, "/", 200),
+    ("module", AMIRA, M1, 200),
+    ("module-anonymous", None, M1, 200),
+    ("unit", AMIRA, "unit1", 200),
+    ("login", None, "/login", 200),
+    ("account", AMIRA, "/account", 200),
+    ("cohorts", TUTOR, "/cohorts", 200),
+    ("cohort-new", TUTOR, "/cohorts/new", 200),
+    ("cohort", TUTOR, "pgcert_cohort", 200),
+    ("progress", TUTOR, "pgcert_progress", 200),
+    ("users", ADMIN, "/users", 200),
+    ("problems", TUTOR, "/course/problems", 200),
+    ("smoke", AMIRA, "/smoke/pyodide", 200),
+    ("error-404", None, "/no-such-page", 404),
+    ("error-403", CARLA, "unit1", 403),
+    ("reset-password", None, "reset", 200),
+]
+
+
+def resolve(path, urls):
+    return path if path.startswith("/") else getattr(urls, path)
+
+
+@pytest.fixture(scope="session")
+def storage_states(browser, server):
+    """Signed-in cookies per user, made once, so page-type tests need not sign in each time."""
+    states = {}
+    made = Contexts(browser, server)
+
+    def state(user):
+        if user is None:
+            return None
+        if user not in states:
+            states[user] = made.new(user=user).storage_state()
+        return states[user]
+
+    yield state
+    made.close()
