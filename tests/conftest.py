@@ -14,6 +14,16 @@ from app.models import Cohort, Role, User
 PASSWORD = "correct horse battery"
 
 
+def isolate_requests(app):
+    """Give every request a fresh ``g``.
+
+    Requests made while a test holds an app context share it, and so would share ``g``
+    (Flask-Login's user, Flask-WTF's CSRF token) between clients.
+    """
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    return app
+
+
 @pytest.fixture
 def app_config():
     """Override per test module/test to change settings before the app is built."""
@@ -22,11 +32,7 @@ def app_config():
 
 @pytest.fixture
 def app(app_config):
-    app = create_app(TestingConfig)
-    app.config.update(app_config)
-    # Requests made while this fixture's app context is pushed share it, and so share ``g``
-    # (Flask-Login's user, Flask-WTF's CSRF token). Give every request a fresh ``g``.
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
+    app = isolate_requests(create_app(type("TestConfig", (TestingConfig,), dict(app_config))))
     with app.app_context():
         _db.create_all()
         yield app

@@ -1,0 +1,120 @@
+"""Self-hosted browser assets: MIME types, compression, caching, integrity, no CDN."""
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import click
+import pytest
+
+from app.assets import vendor
+from app.config import ROOT
+from sims import selfcheck
+
+PYODIDE = f"/vendor/pyodide/{vendor.PYODIDE_VERSION}"
+
+
+def vendored(name):
+    path = ROOT / "static/vendor" / name
+    if not path.is_file():
+        pytest.fail(f"{path} missing: run 'make assets' (make test does)")
+    return path
+
+
+def test_wasm_is_served_as_application_wasm_with_brotli(client):
+    vendored(f"pyodide/{vendor.PYODIDE_VERSION}/pyodide.asm.wasm")
+    response = client.get(f"{PYODIDE}/pyodide.asm.wasm", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/wasm"
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    size = len(response.get_data())
+    assert size < 0.4 * vendored(f"pyodide/{vendor.PYODIDE_VERSION}/pyodide.asm.wasm").stat().st_size
+    response.close()
+
+
+def test_gzip_and_identity_fallbacks(client):
+    gz = client.get(f"{PYODIDE}/pyodide.mjs", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip" and gz.mimetype == "text/javascript"
+    plain = client.get(f"{PYODIDE}/pyodide.mjs")
+    assert "Content-Encoding" not in plain.headers
+    assert plain.get_data() == vendored(f"pyodide/{vendor.PYODIDE_VERSION}/pyodide.mjs").read_bytes()
+    gz.close()
+    plain.close()
+
+
+def test_bokehjs_comes_from_the_installed_bokeh(client):
+    import bokeh
+
+    response = client.get(f"/vendor/bokeh/{bokeh.__version__}/bokeh.min.js", headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    response.close()
+
+
+def test_vendor_route_refuses_traversal_and_precompressed_names(client):
+    assert client.get("/vendor/../app/config.py").status_code == 404
+    assert client.get("/vendor/%2e%2e/app/config.py").status_code == 404
+    assert client.get(f"{PYODIDE}/pyodide.mjs.br").status_code == 404
+
+
+def test_integrity_check_rejects_tampered_bytes():
+    import base64
+    import hashlib
+
+    data = b"pyodide"
+    good = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    vendor.verify_integrity(data, good)
+    with pytest.raises(click.ClickException, match="checksum mismatch"):
+        vendor.verify_integrity(data + b"!", good)
+
+
+def test_sims_zip_contains_the_package_and_revalidates(client):
+    response = client.get("/sims.zip")
+    names = zipfile.ZipFile(io.BytesIO(response.get_data())).namelist()
+    assert "sims/__init__.py" in names and "sims/selfcheck.py" in names
+    assert not any("__pycache__" in n for n in names)
+    again = client.get("/sims.zip", headers={"If-None-Match": response.headers["ETag"].strip('"')})
+    assert again.status_code == 304
+
+
+def test_smoke_page_embeds_server_answer(client, auth, make):
+    auth.login(make.user())
+    html = client.get("/smoke/pyodide").get_data(as_text=True)
+    assert f'data-index-url="{PYODIDE}/"' in html
+    data = json.loads(re.search(r'id="smoke-server-result">(.*?)</script>', html).group(1))
+    assert data["flows"] == selfcheck()["flows"]
+
+
+def test_nothing_loads_from_elsewhere():
+    """No template, stylesheet or script names another host."""
+    pattern = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|import\s*\(?\s*["']https?://""")
+    for folder in (ROOT / "app/templates", ROOT / "static/js", ROOT / "static/css"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert not pattern.search(path.read_text()), path
+
+
+def test_sims_run_unchanged_in_pyodide_under_node(tmp_path, client):
+    """The same sims code gives the same answer in real Pyodide (Node) as in CPython."""
+    vendored(f"pyodide/{vendor.PYODIDE_VERSION}/pyodide.mjs")
+    (tmp_path / "sims.zip").write_bytes(client.get("/sims.zip").get_data())
+    script = tmp_path / "run.mjs"
+    script.write_text(
+        f"""
+import {{ loadPyodide }} from "{ROOT}/static/vendor/pyodide/{vendor.PYODIDE_VERSION}/pyodide.mjs";
+import {{ readFileSync }} from "node:fs";
+const py = await loadPyodide({{ indexURL: "{ROOT}/static/vendor/pyodide/{vendor.PYODIDE_VERSION}/" }});
+py.unpackArchive(new Uint8Array(readFileSync("{tmp_path}/sims.zip")), "zip");
+console.log(py.runPython("import json, sims; json.dumps(sims.selfcheck())"));
+"""
+    )
+    result = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    browser = json.loads(result.stdout.strip().splitlines()[-1])
+    server = selfcheck()
+    assert browser["platform"] == "emscripten" and browser["python"].startswith("3.")
+    for row_b, row_s in zip(browser["flows"], server["flows"]):
+        assert row_b == pytest.approx(row_s, abs=1e-6)
