@@ -24,4 +24,7 @@ class Reflection(ActivityType):
         return activity
 
     def render(self, context):
-        return render_template("activities/reflection.html", activity=self, **context)
+        # The same for every reader, so rendered once per process.
+        if getattr(self, "_html", None) is None:
+            self._html = Markup(render_template("activities/reflection.html", activity=self))
+        return self._html
