@@ -66,6 +66,14 @@ def make_course(root, m1_units=None, extra=None):
     return root
 
 
+def course_with_one_unit(tmp_path, body):
+    """A course whose module m1 has one unit with ``body`` (and m2 one unrelated unit)."""
+    units = {"01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", body)}
+    root = make_course(tmp_path / "course", m1_units=units)
+    (root / "modules/m2/01-only.md").write_text(UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[]", body="x"))
+    return root
+
+
 def messages(course):
     return [str(p) for p in course.problems]
 
@@ -108,10 +116,7 @@ def test_markdown_features_render(tmp_path):
 
         [^n]: Footnote text.
         """)
-    units = {"01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", body)}
-    root = make_course(tmp_path / "course", m1_units=units)
-    (root / "modules/m2/01-only.md").write_text(UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[]", body="x"))
-    course = load_course(root)
+    course = load_course(course_with_one_unit(tmp_path, body))
     assert course.problems == []
     html = course.modules_by_slug["m1"].units[0].segments[0]
     assert '<table class="content-table">' in html
@@ -122,10 +127,7 @@ def test_markdown_features_render(tmp_path):
 
 def test_activity_directive_splits_segments(tmp_path):
     body = "Before.\n\n::: reflection\nprompt: |\n  Why *this*?\n:::\n\nAfter."
-    units = {"01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", body)}
-    root = make_course(tmp_path / "course", m1_units=units)
-    (root / "modules/m2/01-only.md").write_text(UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[]", body="x"))
-    course = load_course(root)
+    course = load_course(course_with_one_unit(tmp_path, body))
     assert course.problems == []
     segments = course.modules_by_slug["m1"].units[0].segments
     assert len(segments) == 3
@@ -137,10 +139,7 @@ def test_activity_directive_splits_segments(tmp_path):
 
 def test_directive_inside_code_block_is_left_alone(tmp_path):
     body = "```\n::: nonsense\n:::\n```"
-    units = {"01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", body)}
-    root = make_course(tmp_path / "course", m1_units=units)
-    (root / "modules/m2/01-only.md").write_text(UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[]", body="x"))
-    course = load_course(root)
+    course = load_course(course_with_one_unit(tmp_path, body))
     assert course.problems == []
     assert "::: nonsense" in course.modules_by_slug["m1"].units[0].segments[0]
 
