@@ -25,7 +25,7 @@ def create_app(config=None):
     app.json.sort_keys = False
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
-    from . import activities, assets, auth, content, courseware, main, manage, models, security
+    from . import activities, assets, auth, content, courseware, demo, main, manage, models, security
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -39,8 +39,6 @@ def create_app(config=None):
     content.init_app(app)
     for blueprint_module in (main, auth, courseware, manage, assets):
         blueprint_module.init_app(app)
-    from . import demo
-
     demo.init_app(app)
     return app
 
@@ -56,5 +54,9 @@ def _finish_config(app):
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):  # a file on this machine: no connection to go stale
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
+        }
     if app.config["ENV_NAME"] == "production" and not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (LEADUP_ENV=production)")

@@ -1,7 +1,5 @@
-"""Progress figures for pages: units done per module, per user."""
+"""Progress figures for pages: units done out of units in a module."""
 from dataclasses import dataclass
-
-from ..models import UnitCompletion
 
 
 @dataclass
@@ -12,12 +10,6 @@ class Progress:
     @property
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 0
-
-
-def completed_for(user):
-    if not user.is_authenticated:
-        return set()
-    return UnitCompletion.completed_uuids([user.id])[user.id]
 
 
 def module_progress(module, completed):

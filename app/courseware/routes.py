@@ -9,15 +9,15 @@ from ..extensions import db
 from ..models import UnitCompletion
 from ..security import public, roles, signed_in
 from . import bp
-from .access import can_read_module, readable_module_slugs
-from .progress import completed_for, module_progress
+from .access import can_read_module, current_reader, readable_module_slugs
+from .progress import module_progress
 
 
 @bp.get("/")
 @public
 def programme():
     course = current_course()
-    completed = completed_for(current_user)
+    completed = current_reader().completed
     progress = {m.slug: module_progress(m, completed) for m in course.modules}
     return render_template(
         "courseware/programme.html",
@@ -31,7 +31,7 @@ def programme():
 def module(module_slug):
     course = current_course()
     module = course.modules_by_slug.get(module_slug) or abort(404)
-    completed = completed_for(current_user)
+    completed = current_reader().completed
     return render_template(
         "courseware/module.html",
         module=module,
@@ -53,7 +53,7 @@ def _unit_or_404(module_slug, unit_slug):
 @signed_in
 def unit(module_slug, unit_slug):
     unit = _unit_or_404(module_slug, unit_slug)
-    completed = completed_for(current_user)
+    completed = current_reader().completed
     previous, following = current_course().neighbours(unit)
     return render_template(
         "courseware/unit.html",

@@ -55,4 +55,9 @@ def register_error_pages(app):
 def template_globals():
     course = current_course()
     show_problems = current_user.is_authenticated and current_user.is_tutor and course.problems
-    return {"course": course, "course_problems": course.problems if show_problems else []}
+    return {
+        "course": course,
+        "course_problems": course.problems if show_problems else [],
+        # The user itself rather than Flask-Login's proxy: templates read it many times.
+        "current_user": current_user._get_current_object(),
+    }

@@ -75,17 +75,6 @@ class User(UserMixin, db.Model):
         """Cohorts this user belongs to, optionally only those where they have ``as_role``."""
         return [m.cohort for m in self.memberships if as_role is None or m.role == as_role]
 
-    def level_ids(self):
-        """Programme levels the user studies, through their student memberships (one query)."""
-        from .cohort import Cohort, Membership
-
-        query = (
-            sa.select(Cohort.level_id)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.user_id == self.id, Membership.role == Role.STUDENT.value)
-        )
-        return set(db.session.scalars(query))
-
     def teaches(self, cohort):
         """True if this user may manage ``cohort``: its tutor, or an admin."""
         if self.is_admin:

@@ -4,7 +4,6 @@ import json
 import re
 import subprocess
 import zipfile
-from pathlib import Path
 
 import click
 import pytest
@@ -116,5 +115,5 @@ console.log(py.runPython("import json, sims; json.dumps(sims.selfcheck())"));
     browser = json.loads(result.stdout.strip().splitlines()[-1])
     server = selfcheck()
     assert browser["platform"] == "emscripten" and browser["python"].startswith("3.")
-    for row_b, row_s in zip(browser["flows"], server["flows"]):
+    for row_b, row_s in zip(browser["flows"], server["flows"], strict=True):
         assert row_b == pytest.approx(row_s, abs=1e-6)
