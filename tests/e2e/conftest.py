@@ -127,7 +127,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (make chromium installs Debian's)")
+        pytest.fail(f"no Chromium at {CHROMIUM} (make chromium installs Debian's)")
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
