@@ -82,3 +82,15 @@ def test_anonymous_visitor_signs_in_and_returns_to_the_unit(page, urls):
     sign_in(page, BEN, goto=False)
     expect(page).to_have_url(re.compile(re.escape(urls.unit1) + "$"))
     expect(page.locator("h1")).to_have_text(urls.unit1_title)
+
+
+def test_unit_prints_as_a_clean_handout(page, urls):
+    sign_in(page, BEN)
+    page.goto(urls.unit1)
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".unit-sidebar", ".completion", ".pager", ".site-footer"]:
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator("h1")).to_have_text(urls.unit1_title)
+    expect(page.locator(".activity").first).to_be_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

@@ -79,3 +79,27 @@ def test_session_cookie_is_httponly(client, make, auth):
     auth.login(make.user())
     cookie = client.get_cookie("session")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_development_reloads_the_course_when_a_file_changes(course_copy):
+    from app.content import CourseStore
+
+    store = CourseStore(course_copy, auto_reload=True)
+    first = store.get()
+    unit_path = sorted((course_copy / "modules/m1-digital-innovation").glob("01-*.md"))[0]
+    unit_path.write_text(unit_path.read_text().replace("title:", "title: Edited —", 1))
+    store._checked_at = 0  # skip the once-a-second throttle
+    second = store.get()
+    assert second is not first
+    assert second.modules_by_slug["m1-digital-innovation"].units[0].title.startswith("Edited —")
+    assert store.get() is second  # unchanged files: the cached course is kept
+
+
+def test_production_never_reloads(course_copy):
+    from app.content import CourseStore
+
+    store = CourseStore(course_copy, auto_reload=False)
+    first = store.get()
+    (course_copy / "modules/m1-digital-innovation/module.md").write_text("broken")
+    store._checked_at = 0
+    assert store.get() is first
