@@ -1,3 +1,4 @@
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -67,8 +68,6 @@ def sims_archive():
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes())
         data = buffer.getvalue()
-        import hashlib
-
         _sims_cache.update(key=key, data=data, etag=hashlib.sha256(data).hexdigest()[:32])
     return _sims_cache["data"], _sims_cache["etag"]
 

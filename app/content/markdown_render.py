@@ -76,7 +76,6 @@ def extract_activities(body, first_line, path):
         if config is not None:
             refs.append(ActivityRef(match.group(1), match.group(2) or "", config, start))
             out.extend(["", PLACEHOLDER.format(len(refs) - 1), ""])
-        out.extend([""] * (end - i + 1 - 3 if config is not None else end - i + 1))
         i = end + 1
     return "\n".join(out), refs, problems
 

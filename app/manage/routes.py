@@ -25,11 +25,10 @@ def _level_choices():
 
 
 def _issue_reset_link(user):
-    """Create a reset link for ``user``, print it to the server log, return the URL."""
+    """Create a reset link for ``user``, write it to the server log, return the URL."""
     _, token = PasswordReset.issue(user, current_user, hours=current_app.config["PASSWORD_RESET_HOURS"])
     url = url_for("auth.reset_password", token=token, _external=True)
     current_app.logger.warning("password link for %s: %s", user.email, url)
-    print(f"[LeadUP] password link for {user.email}: {url}", flush=True)
     return url
 
 
