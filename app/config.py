@@ -13,7 +13,7 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     COURSE_DIR = os.environ.get("COURSE_DIR", str(ROOT / "course"))
     STATIC_DIR = str(ROOT / "static")
     SIMS_DIR = str(ROOT / "sims")
