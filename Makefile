@@ -59,8 +59,9 @@ tests/.vendor/axe.min.js:
 check: install
 	$(BIN)/flask course check
 
-bench: install-dev assets
+bench: install-dev assets chromium
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/sims.py
 
 clean:
 	rm -rf $(VENV) static/vendor tests/.vendor instance

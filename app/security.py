@@ -32,6 +32,10 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Pages that draw BokehJS plots (a simulation activity): BokehJS puts <style> elements in its
+# shadow roots, so those pages allow inline <style> elements, and still no style attributes
+# (docs/bokehjs-notes.md). Browsers without CSP3 style-src-elem fall back to style-src.
+PLOT_CSP = CSP.replace("style-src 'self'", "style-src 'self'; style-src-elem 'self' 'unsafe-inline'")
 
 
 def public(view):

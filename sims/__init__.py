@@ -1,9 +1,10 @@
 """LeadUP simulations: standard-library Python that runs unchanged in CPython and Pyodide.
 
-Each scenario is one module with declared parameters and a pure ``run(params, data)``.
-Nothing here may import numpy or do I/O beyond reading the package's own data files.
+Each scenario is one module (``commuting``, ``teleworking``, ``ev_charging``) with declared
+parameters (``params.Param``) and a pure ``run(params, data)``; ``api`` is the one entry
+point. Nothing here may import numpy or do I/O beyond reading the package's own data files.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .selfcheck import selfcheck
 

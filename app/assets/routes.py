@@ -89,3 +89,14 @@ def pyodide_smoke():
     import sims
 
     return render_template("assets/pyodide_smoke.html", server_result=sims.selfcheck())
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """The offline cache's service worker, served from the root so its scope is the whole site."""
+    path = Path(current_app.static_folder) / "js" / "service-worker.js"
+    response = send_file(path, mimetype="text/javascript", max_age=0, conditional=True, etag=True)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

@@ -17,6 +17,8 @@ PYODIDE_VERSION = "314.0.7"
 # npm's published integrity for pyodide@314.0.7 (sha512 of the tarball).
 PYODIDE_INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+# bokeh.min.js draws; bokeh-api.min.js adds Bokeh.Plotting (figure, show) for plots made in JS.
+BOKEH_FILES = ["bokeh.min.js", "bokeh-api.min.js", "bokeh-widgets.min.js"]
 COMPRESS_SUFFIXES = {".js", ".mjs", ".wasm", ".json", ".css"}
 
 assets_cli = AppGroup("assets", help="Self-hosted browser assets (Pyodide, BokehJS).")
@@ -73,7 +75,7 @@ def copy_bokehjs(dest):
 
     dest.mkdir(parents=True, exist_ok=True)
     source = Path(bokehjs_path()) / "js"
-    for name in ["bokeh.min.js", "bokeh-widgets.min.js"]:
+    for name in BOKEH_FILES:
         shutil.copyfile(source / name, dest / name)
         precompress(dest / name)
 
@@ -87,7 +89,7 @@ def ensure_assets(app, force=False):
         fetch_pyodide(pyodide_dir)
         done.append(f"Pyodide {PYODIDE_VERSION} (checksum verified)")
     bokeh_dir = root / "bokeh" / bokeh_version()
-    if force or not (bokeh_dir / "bokeh.min.js.br").is_file():
+    if force or not all((bokeh_dir / f"{name}.br").is_file() for name in BOKEH_FILES):
         copy_bokehjs(bokeh_dir)
         done.append(f"BokehJS {bokeh_version()}")
     return done

@@ -1,4 +1,7 @@
+import { registerOfflineCache } from "./offline.js";
 import { PythonRunner } from "./python-runner.js";
+
+registerOfflineCache();
 
 const root = document.getElementById("pyodide-smoke");
 const button = document.getElementById("smoke-run");

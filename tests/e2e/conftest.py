@@ -149,13 +149,14 @@ class Contexts:
         self.server = server
         self.opened = []
 
-    def new(self, user=None, bypass_csp=False, viewport=None, **options):
+    def new(self, user=None, bypass_csp=False, viewport=None, service_workers="block", **options):
+        """A new context; ``service_workers="allow"`` lets pages register service workers."""
         context = self.browser.new_context(
             base_url=self.server.url,
             bypass_csp=bypass_csp,
             viewport=viewport or DESKTOP,
             locale="en-GB",
-            service_workers="block",
+            service_workers=service_workers,
             **options,
         )
         context.set_default_timeout(TIMEOUT_MS)

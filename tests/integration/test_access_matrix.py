@@ -6,7 +6,8 @@ Adding a route fails ``test_every_route_is_in_the_matrix`` until it is listed he
 import pytest
 
 from app.content import current_course
-from app.models import Role
+from app.models import CityDataset, Role, SavedScenario
+from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token
 
 PEOPLE = ["anon", "student_a", "student_b", "tutor_a", "tutor_b", "admin"]
@@ -14,6 +15,10 @@ EVERYONE = set(PEOPLE)
 SIGNED_IN = EVERYONE - {"anon"}
 TUTORS = {"tutor_a", "tutor_b", "admin"}
 TUTORS_OF_A = {"tutor_a", "admin"}
+# Who may see student_a's saved scenario: its owner, a tutor of the owner's cohort, an admin.
+SEES_SCENARIO = {"student_a", "tutor_a", "admin"}
+# Who may use tutor_a's city dataset for cohort A.
+USES_CITY = {"student_a", "tutor_a", "admin"}
 
 # endpoint: (method, who may reach it). Cohort A studies the PGCert, cohort B Executive Education;
 # URLs below point at cohort A, its first PGCert unit and a student of cohort A.
@@ -43,7 +48,33 @@ MATRIX = {
     "assets.vendored": ("GET", EVERYONE),
     "assets.sims_zip": ("GET", EVERYONE),
     "assets.pyodide_smoke": ("GET", SIGNED_IN),
+    "assets.service_worker": ("GET", EVERYONE),
+    "simulations.index": ("GET", SIGNED_IN),
+    "simulations.model": ("GET", SIGNED_IN),
+    "simulations.source": ("GET", SIGNED_IN),
+    "simulations.api_list": ("GET", SIGNED_IN),
+    "simulations.api_save": ("POST", SIGNED_IN),
+    "simulations.api_get": ("GET", SEES_SCENARIO),
+    "simulations.api_delete": ("DELETE", {"student_a"}),
+    "simulations.my_scenarios": ("GET", SIGNED_IN),
+    "simulations.scenario": ("GET", SEES_SCENARIO),
+    "simulations.compare": ("GET", SEES_SCENARIO),
+    "simulations.verify": ("POST", SEES_SCENARIO),
+    "simulations.delete_scenario": ("POST", {"student_a"}),
+    "simulations.cohort_scenarios": ("GET", TUTORS_OF_A),
+    "simulations.datasets": ("GET", TUTORS),
+    "simulations.upload_dataset": ("POST", TUTORS),
+    "simulations.delete_dataset": ("POST", TUTORS_OF_A),
+    "simulations.dataset_json": ("GET", USES_CITY),
 }
+
+# These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
+REFUSED_AS_404 = {
+    "simulations.api_get", "simulations.api_delete", "simulations.scenario", "simulations.compare",
+    "simulations.verify", "simulations.delete_scenario", "simulations.dataset_json",
+}
+# Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
+DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
 
 
 @pytest.fixture
@@ -58,14 +89,40 @@ def world(app, make, db):
     }
     outsider = make.user(Role.STUDENT)  # in no cohort: removal targets give 404 after the check
     unit = current_course().modules_for_levels(["pgcert"])[0].units[0]
+    kept, _ = service.save_scenario(users["student_a"], {"scenario": "teleworking", "title": "Kept"})
+    city, _ = service.import_dataset(users["tutor_a"], "Town", cohort_a, ZONES, FLOWS, "", None)
+    doomed = {"scenario": _copy(kept, id=kept.id + 1000), "dataset": _copy(city, id=city.id + 1000)}
+
+    def restore():
+        """Put back the targets of the deleting routes (same ids), so every request meets one."""
+        for row in doomed.values():
+            if db.session.get(type(row), row.id) is None:
+                db.session.add(_copy(row))
+        db.session.commit()
+
+    restore()
     args = {
         "module_slug": unit.module.slug,
         "unit_slug": unit.slug,
         "cohort_id": cohort_a.id,
         "filename": f"modules/{unit.module.slug}/missing.png",
         "token": "not-a-token",
+        "name": "teleworking",
+        "scenario_id": kept.id,
+        "dataset_id": city.id,
     }
-    return {"users": users, "args": args, "student_a": users["student_a"], "outsider": outsider}
+    return {"users": users, "args": args, "student_a": users["student_a"], "outsider": outsider,
+            "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}
+
+
+ZONES = "zone_id,name,lat,lon\nA,Alpha,52.2,0.1\nB,Beta,52.3,0.2\n"
+FLOWS = "origin,destination,flow\nA,A,100\nA,B,50\nB,A,20\nB,B,80\n"
+
+
+def _copy(row, **changes):
+    """A detached copy of a saved scenario or city dataset row."""
+    columns = {c.key: getattr(row, c.key) for c in row.__table__.columns}
+    return type(row)(**{**columns, **changes})
 
 
 def url_for_rule(rule, world):
@@ -77,10 +134,23 @@ def url_for_rule(rule, world):
     if "user_id" in rule.arguments:
         removing = rule.endpoint == "manage.remove_member"
         args["user_id"] = (world["outsider"] if removing else world["student_a"]).id
+    if rule.endpoint in DESTRUCTIVE:
+        args.update(world["doomed"])
     path = rule.rule
     for name in rule.arguments:
         path = path.replace(f"<int:{name}>", str(args[name])).replace(f"<path:{name}>", str(args[name])).replace(f"<{name}>", str(args[name]))
+    if rule.endpoint == "simulations.compare":
+        path += f"?a={args['scenario_id']}&b={args['scenario_id']}"
     return path
+
+
+def send(client, method, url, token=None):
+    """A request as the matrix sends it: the CSRF token in the form, or in a header for DELETE."""
+    if method == "GET":
+        return client.get(url)
+    if method == "DELETE":
+        return client.delete(url, headers={"X-CSRFToken": token} if token else {})
+    return client.post(url, data={"csrf_token": token} if token else {})
 
 
 def client_for(app, person, user):
@@ -92,9 +162,9 @@ def client_for(app, person, user):
     return client
 
 
-def reached(response):
-    """True unless the response refused access (sign-in redirect, 401 or 403)."""
-    if response.status_code in (401, 403):
+def reached(response, endpoint=None):
+    """True unless the response refused access (sign-in redirect, 401 or 403; 404 where that refuses)."""
+    if response.status_code in (401, 403) or (response.status_code == 404 and endpoint in REFUSED_AS_404):
         return False
     return not (response.status_code == 302 and "/login" in response.location and "next=" in response.location)
 
@@ -122,13 +192,12 @@ def test_role_and_cohort_matrix(app, world):
         for rule in rules:
             method, allowed = MATRIX[rule.endpoint]
             url = url_for_rule(rule, world)
-            if method == "GET":
-                response = client.get(url)
-            else:
-                response = client.post(url, data={"csrf_token": token})
+            if rule.endpoint in DESTRUCTIVE:
+                world["restore"]()
+            response = send(client, method, url, token)
             response.close()  # file responses hold the file open until closed
             expected = person in allowed
-            if reached(response) != expected:
+            if reached(response, rule.endpoint) != expected:
                 failures.append(f"{person} {method} {url}: got {response.status_code}, expected {'access' if expected else 'refusal'}")
             if person != "anon" and rule.endpoint == "auth.logout":
                 client = client_for(app, person, world["users"][person])
@@ -136,20 +205,22 @@ def test_role_and_cohort_matrix(app, world):
     assert failures == []
 
 
-def test_every_post_route_requires_csrf(app, world):
+def test_every_post_route_requires_csrf(app, world, db):
     client = client_for(app, "admin", world["users"]["admin"])
     checked = 0
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods:
-            continue
-        response = client.post(url_for_rule(rule, world), data={})
-        assert response.status_code == 400, f"{rule.rule} accepted a POST without a CSRF token"
-        checked += 1
-    assert checked >= 8
+        for method in sorted({"POST", "DELETE"} & rule.methods):
+            response = send(client, method, url_for_rule(rule, world))
+            assert response.status_code == 400, f"{rule.rule} accepted a {method} without a CSRF token"
+            checked += 1
+    assert checked >= 14
+    # and the refused requests deleted nothing
+    assert db.session.get(SavedScenario, world["doomed"]["scenario_id"]) is not None
+    assert db.session.get(CityDataset, world["doomed"]["dataset_id"]) is not None
 
 
 def test_no_route_changes_state_on_get(app):
     for rule in app.url_map.iter_rules():
         method, _ = MATRIX[rule.endpoint]
-        if method == "POST":
+        if method in ("POST", "DELETE"):
             assert "GET" not in rule.methods, f"{rule.rule} accepts GET"

@@ -1,0 +1,101 @@
+"""Bring your own city: tutors upload zones and flows (or boundaries for Cambridge) for their cohorts."""
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from sims import dataset as sims_dataset
+
+from ..extensions import db
+from ..models import CityDataset, Cohort, Role
+from ..security import roles, signed_in
+from . import bp, service
+from .forms import ALL_MY_COHORTS, DatasetForm
+
+TUTORS = ("tutor", "admin")
+
+
+def _cohorts_for_upload():
+    if current_user.is_admin:
+        return list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
+    return sorted(current_user.cohorts(Role.TUTOR.value), key=lambda c: c.name)
+
+
+def _form():
+    form = DatasetForm()
+    form.cohort.choices = [SelectChoice(ALL_MY_COHORTS, "All the cohorts I tutor")] + [
+        SelectChoice(str(c.id), c.name) for c in _cohorts_for_upload()
+    ]
+    return form
+
+
+def _page(form, problems=(), status=200):
+    return render_template("simulations/datasets.html", form=form, problems=list(problems),
+                           datasets=service.datasets_for(current_user), may_delete=service.may_delete,
+                           cambridge_zones=list(sims_dataset.cambridge().index)), status
+
+
+def _basename(filename, default):
+    """The name the tutor's file had (problems name it), without any folder."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:100] or default
+
+
+@bp.get("/simulations/datasets")
+@roles(*TUTORS)
+def datasets():
+    return _page(_form())
+
+
+@bp.post("/simulations/datasets")
+@roles(*TUTORS)
+def upload_dataset():
+    form = _form()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    problems = []
+    texts, names = {}, {}
+    for key, default in (("zones", "zones.csv"), ("flows", "flows.csv"), ("boundaries", "boundaries.geojson")):
+        upload = form[key].data
+        names[key] = _basename(upload.filename, default) if upload else default
+        texts[key] = service.decode_upload(upload.read(), names[key], problems) if upload else ""
+    cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data else None
+    if not problems:
+        city, problems = service.import_dataset(
+            current_user, form.name.data, cohort, texts["zones"], texts["flows"], texts["boundaries"],
+            form.focus.data, zones_file=names["zones"], flows_file=names["flows"],
+            boundaries_file=names["boundaries"],
+        )
+    if problems:
+        return _page(form, problems, status=400)
+    flash(f"Dataset “{city.name}” uploaded: {city.zone_count} zones. Students choose it in the simulations.",
+          "success")
+    return redirect(url_for("simulations.datasets"))
+
+
+@bp.post("/simulations/datasets/<int:dataset_id>/delete")
+@roles(*TUTORS)
+def delete_dataset(dataset_id):
+    city = db.session.get(CityDataset, dataset_id) or abort(404)
+    if not service.may_delete(current_user, city):
+        abort(403)
+    name = city.name
+    db.session.delete(city)
+    db.session.commit()
+    flash(f"Dataset “{name}” deleted. Scenarios saved with it keep their figures but can no longer be re-run.",
+          "info")
+    return redirect(url_for("simulations.datasets"))
+
+
+@bp.get("/simulations/datasets/<int:dataset_id>.json")
+@signed_in
+def dataset_json(dataset_id):
+    """The dataset as ``sims.api.load_dataset`` takes it, for the browser's Python."""
+    city = db.session.get(CityDataset, dataset_id)
+    if city is None or not service.may_use(current_user, city):
+        abort(404)
+    response = Response(city.payload, mimetype="application/json")
+    # The version covers the data the models use; the upload time also tells boundaries apart.
+    response.set_etag(f"{city.version}.{int(city.created_at.timestamp())}")
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)

@@ -1,0 +1,347 @@
+"""Zones, observed flows and travel costs: the data every scenario runs on.
+
+The built-in dataset is the Cambridge sub-region in 2011 (``data/cambridge``, sources in its
+``SOURCES.md``). A tutor can bring their own city as two CSV files (zones, flows) and, if they
+wish, boundary GeoJSON; ``from_csv`` checks them and names the file and line of every problem.
+"""
+import csv
+import hashlib
+import io
+import json
+import math
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+CAMBRIDGE = "cambridge-2011"
+EARTH_RADIUS_KM = 6371.0088
+MAX_ZONES = 500
+
+
+class DatasetError(ValueError):
+    """Problems found in imported data; ``problems`` lists ``file:line: message`` strings."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class Zone:
+    """A district: where it is drawn and how many commuters live and work there."""
+
+    def __init__(self, id, name, lat, lon, residents, jobs):
+        self.id, self.name, self.lat, self.lon = id, name, lat, lon
+        self.residents = residents  # residents commuting to a fixed workplace (the base year)
+        self.jobs = jobs  # people working at a fixed workplace in the zone (the base year)
+
+
+class Dataset:
+    """Zones, an observed flow matrix ``flows[i][j]`` (live in i, work in j) and costs in km."""
+
+    def __init__(self, id, name, zones, flows, cost_km, focus=None, plans=(), boundaries=None,
+                 base_year=2011, attribution=""):
+        self.id = id
+        self.name = name
+        self.zones = list(zones)
+        self.flows = flows
+        self.cost_km = cost_km
+        self.focus = focus or self.zones[0].id
+        self.plans = list(plans)
+        self.boundaries = boundaries
+        self.base_year = base_year
+        self.attribution = attribution
+        self.index = {z.id: i for i, z in enumerate(self.zones)}
+        self.version = f"{id}:{_fingerprint(self)}"
+
+    @property
+    def size(self):
+        return len(self.zones)
+
+    def to_dict(self):
+        """Plain data that ``from_dict`` turns back into the same dataset (same version)."""
+        return {
+            "id": self.id, "version": self.version, "name": self.name, "focus": self.focus, "base_year": self.base_year,
+            "attribution": self.attribution,
+            "zones": [[z.id, z.name, z.lat, z.lon, z.residents, z.jobs] for z in self.zones],
+            "flows": self.flows, "cost_km": self.cost_km, "plans": self.plans,
+            "boundaries": self.boundaries,
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        zones = [Zone(*row) for row in data["zones"]]
+        return cls(data["id"], data["name"], zones, data["flows"], data["cost_km"], data.get("focus"),
+                   data.get("plans", ()), data.get("boundaries"), data.get("base_year", 2011),
+                   data.get("attribution", ""))
+
+
+def _fingerprint(dataset):
+    """A hash of the content. Floats are rounded to 9 significant digits first, because the
+    browser's Python computes the last bits of sin, exp... differently from the server's."""
+    def r(x):
+        return float(f"{x:.9g}") if isinstance(x, float) else x
+
+    text = json.dumps([[(z.id, z.name, r(z.lat), r(z.lon), r(z.residents), r(z.jobs)) for z in dataset.zones],
+                       [[r(f) for f in row] for row in dataset.flows], [[r(c) for c in row] for row in dataset.cost_km],
+                       dataset.focus, dataset.plans, dataset.base_year], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def centroid_costs(zones):
+    """Straight-line km between centroids; within a zone, half the distance to its nearest neighbour."""
+    n = len(zones)
+    cost = [[haversine_km(a.lat, a.lon, b.lat, b.lon) for b in zones] for a in zones]
+    for i in range(n):
+        others = [cost[i][j] for j in range(n) if j != i]
+        cost[i][i] = (min(others) / 2) if others else 1.0
+    return cost
+
+
+_cache = {}
+
+
+def cambridge():
+    """The built-in Cambridge sub-region dataset (read once per process)."""
+    if CAMBRIDGE not in _cache:
+        _cache[CAMBRIDGE] = _load_cambridge(DATA_DIR / "cambridge")
+    return _cache[CAMBRIDGE]
+
+
+def _load_cambridge(folder):
+    rows = list(csv.DictReader(io.StringIO((folder / "zones.csv").read_text(encoding="utf-8"))))
+    zones = [
+        Zone(r["zone_id"], r["lad_name_2011"], float(r["pw_centroid_lat"]), float(r["pw_centroid_lon"]),
+             int(r["residents_commuting_to_fixed_uk_workplace_2011"]), int(r["workers_at_fixed_workplace_in_zone_2011"]))
+        for r in rows
+    ]
+    index = {z.id: i for i, z in enumerate(zones)}
+    n = len(zones)
+    flows = [[0] * n for _ in range(n)]
+    cost = [[0.0] * n for _ in range(n)]
+    for r in csv.DictReader(io.StringIO((folder / "flows.csv").read_text(encoding="utf-8"))):
+        i, j = index.get(r["origin_zone"]), index.get(r["dest_zone"])
+        if i is None or j is None:
+            continue  # flows to and from the rest of the UK are outside the model
+        flows[i][j] = int(r["flow_all_modes_2011"])
+        cost[i][j] = float(r["mean_km_origin_msoas_to_dest_pw_centroid"])
+    plans = []
+    for r in csv.DictReader(io.StringIO((folder / "plans.csv").read_text(encoding="utf-8"))):
+        plans.append({
+            "zones": r["zones"].split(";"), "measure": r["measure"], "start": int(r["start"]),
+            "end": int(r["end"]), "value": float(r["value"]), "split": r["split"] or None,
+            "status": r["status"], "source": r["source"], "url": r["source_url"],
+        })
+    attribution = ("2011 Census travel to work (WU03UK), © Crown copyright, Office for National Statistics, "
+                   "Open Government Licence v3.0; plan figures from the local plans named in sims/data/cambridge/plans.csv.")
+    return Dataset(CAMBRIDGE, "Cambridge sub-region, 2011 Census", zones, flows, cost, focus="CAM",
+                   plans=plans, attribution=attribution)
+
+
+# -- bring your own city -----------------------------------------------------------------
+
+ZONE_COLUMNS = ("zone_id", "name", "lat", "lon")
+FLOW_COLUMNS = ("origin", "destination", "flow")
+
+
+def from_csv(zones_text, flows_text, name="Imported city", id="imported", focus=None, boundaries_text=None,
+             zones_file="zones.csv", flows_file="flows.csv", boundaries_file="boundaries.geojson"):
+    """A dataset from a zones CSV and a flows CSV (and optional GeoJSON), or ``DatasetError``.
+
+    zones: ``zone_id,name,lat,lon`` (WGS84 degrees). flows: ``origin,destination,flow`` and
+    optionally ``distance_km``; missing distances are straight lines between centroids.
+    """
+    problems = []
+    zones = _read_zones(zones_text, zones_file, problems)
+    index = {z.id: i for i, z in enumerate(zones)}
+    flows, cost = _read_flows(flows_text, flows_file, index, problems) if zones else (None, None)
+    if focus is not None and zones and focus not in index:
+        problems.append(f"{zones_file}: focus zone {focus!r} is not one of the zones")
+    boundaries = None
+    if boundaries_text:
+        boundaries = read_boundaries(boundaries_text, index, boundaries_file, problems)
+    if problems:
+        raise DatasetError(problems)
+    for i, zone in enumerate(zones):
+        zone.residents = sum(flows[i])
+        zone.jobs = sum(row[i] for row in flows)
+    fallback = centroid_costs(zones)
+    cost = [[fallback[i][j] if c is None else c for j, c in enumerate(row)] for i, row in enumerate(cost)]
+    return Dataset(id, name, zones, flows, cost, focus=focus, boundaries=boundaries,
+                   attribution="Imported by a tutor.")
+
+
+def _rows(text, filename, required, problems):
+    """(line number, row dict) pairs of a CSV, after checking its header."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        problems.append(f"{filename}:1: the file is empty")
+        return []
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(f"{filename}:1: missing column {', '.join(missing)} (expected {', '.join(required)})")
+        return []
+    rows = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(f"{filename}:{line}: expected {len(header)} values, found {len(values)}")
+            continue
+        rows.append((line, {h: v.strip() for h, v in zip(header, values)}))
+    return rows
+
+
+def _read_zones(text, filename, problems):
+    zones = []
+    seen = {}
+    for line, row in _rows(text, filename, ZONE_COLUMNS, problems):
+        zone_id = row["zone_id"]
+        if not zone_id:
+            problems.append(f"{filename}:{line}: zone_id is empty")
+            continue
+        if zone_id in seen:
+            problems.append(f"{filename}:{line}: zone_id {zone_id!r} repeats line {seen[zone_id]}")
+            continue
+        seen[zone_id] = line
+        lat = _float(row["lat"], f"{filename}:{line}: lat", problems, -90, 90)
+        lon = _float(row["lon"], f"{filename}:{line}: lon", problems, -180, 180)
+        if lat is not None and lon is not None:
+            zones.append(Zone(zone_id, row["name"] or zone_id, lat, lon, 0, 0))
+    if not zones and not problems:
+        problems.append(f"{filename}: no zones found")
+    if len(zones) > MAX_ZONES:
+        problems.append(f"{filename}: {len(zones)} zones; at most {MAX_ZONES} can run in a browser")
+    return zones
+
+
+def _read_flows(text, filename, index, problems):
+    n = len(index)
+    flows = [[0] * n for _ in range(n)]
+    cost = [[None] * n for _ in range(n)]
+    seen = {}
+    rows = _rows(text, filename, FLOW_COLUMNS, problems)
+    for line, row in rows:
+        i, j = index.get(row["origin"]), index.get(row["destination"])
+        for key, value in (("origin", i), ("destination", j)):
+            if value is None:
+                problems.append(f"{filename}:{line}: {key} {row[key]!r} is not a zone_id in the zones file")
+        if i is None or j is None:
+            continue
+        if (i, j) in seen:
+            problems.append(f"{filename}:{line}: the flow {row['origin']} -> {row['destination']} repeats line {seen[i, j]}")
+            continue
+        seen[i, j] = line
+        flow = _float(row["flow"], f"{filename}:{line}: flow", problems, 0, None)
+        if flow is not None:
+            flows[i][j] = int(flow) if flow == int(flow) else flow
+        if row.get("distance_km"):
+            distance = _float(row["distance_km"], f"{filename}:{line}: distance_km", problems, 0, 50000)
+            if distance is not None:
+                cost[i][j] = distance
+    if rows and not problems and sum(map(sum, flows)) <= 0:
+        problems.append(f"{filename}: all flows are zero")
+    return flows, cost
+
+
+def _float(text, where, problems, low, high):
+    try:
+        value = float(text)
+    except ValueError:
+        problems.append(f"{where} must be a number (got {text!r})")
+        return None
+    if value != value or (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        problems.append(f"{where} must be {bounds} (got {text!r})")
+        return None
+    return value
+
+
+def read_boundaries(text, index, filename, problems, id_property=None):
+    """Check boundary GeoJSON: a FeatureCollection of (Multi)Polygons, one per known zone."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 1)
+        problems.append(f"{filename}:{line}: not valid JSON ({getattr(error, 'msg', error)})")
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        problems.append(f"{filename}: expected a GeoJSON FeatureCollection")
+        return None
+    features = []
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        where = f"{filename}: feature {number}"
+        props = (feature or {}).get("properties") or {}
+        zone_id = _feature_zone(props, index, id_property)
+        geometry = (feature or {}).get("geometry") or {}
+        if zone_id is None:
+            problems.append(f"{where}: no property matches a zone_id (looked at {', '.join(sorted(map(str, props))) or 'no properties'})")
+            continue
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            problems.append(f"{where} ({zone_id}): geometry must be a Polygon or MultiPolygon, not {geometry.get('type')}")
+            continue
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        if not _valid_polygons(polygons):
+            problems.append(f"{where} ({zone_id}): coordinates must be [longitude, latitude] pairs in degrees")
+            continue
+        features.append({"zone_id": zone_id, "polygons": polygons})
+    if not features and not problems:
+        problems.append(f"{filename}: the FeatureCollection has no features")
+    return {"features": features}
+
+
+def _feature_zone(props, index, id_property):
+    keys = [id_property] if id_property else ["zone_id", "id", "code", *props]
+    for key in keys:
+        value = props.get(key)
+        if isinstance(value, (str, int)) and str(value) in index:
+            return str(value)
+    return None
+
+
+def _valid_polygons(polygons):
+    try:
+        for polygon in polygons:
+            for ring in polygon:
+                if len(ring) < 3:
+                    return False
+                for lon, lat, *_ in ring:
+                    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                        return False
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def synthetic(n=300, seed=1):
+    """A made-up city of ``n`` zones (for benchmarks and tests): a dense core and outer towns."""
+    import random
+
+    rng = random.Random(seed)
+    zones = []
+    for k in range(n):
+        radius = rng.random() ** 1.5 * 0.6
+        angle = rng.random() * 2 * math.pi
+        size = int(2000 + 40000 * math.exp(-radius * 6) * rng.random())
+        zones.append(Zone(f"Z{k:03d}", f"Zone {k + 1}", 52.2 + radius * math.sin(angle),
+                          0.12 + radius * 1.6 * math.cos(angle), size, int(size * (0.6 + 1.0 * math.exp(-radius * 8)))))
+    for zone in zones:
+        zone.lat, zone.lon = round(zone.lat, 5), round(zone.lon, 5)
+    cost = [[round(c, 3) for c in row] for row in centroid_costs(zones)]
+    flows = [[int(z.residents * zones[j].jobs * math.exp(-0.12 * cost[i][j]) / 10 ** 5 * rng.uniform(0.5, 1.5))
+              for j in range(n)] for i, z in enumerate(zones)]
+    for i, zone in enumerate(zones):
+        zone.residents = sum(flows[i])
+        zone.jobs = sum(row[i] for row in flows)
+    return Dataset(f"synthetic-{n}", f"Synthetic city of {n} zones (made up, for testing)", zones, flows, cost,
+                   focus=zones[0].id, attribution="Generated at random; not a real place.")

@@ -1,0 +1,370 @@
+// Simulation activities (app/templates/activities/simulation.html): the reader's browser runs
+// the course's Python models (sims/) in one Pyodide Web Worker shared by every simulation on
+// the page, and BokehJS draws the results. State for tests and benchmarks is kept on the
+// activity's root: data-state (loading | ready | error), data-runs, data-first-result-ms,
+// data-last-redraw-ms; the map carries data-result (the first headline figure).
+import { registerOfflineCache } from "./offline.js";
+import { PythonRunner } from "./python-runner.js";
+import { BarChart, ZoneMap, formatNumber, loadBokeh } from "./sim-plots.js";
+import { Scenarios } from "./sim-scenarios.js";
+
+const DEBOUNCE_MS = 50;
+const BOOT_STEPS = 4; // download Python, load sims, draw the first result (+1 when done)
+
+let sharedRunner = null;
+const statusListeners = new Set();
+
+function runnerFor(root) {
+  if (!sharedRunner) {
+    sharedRunner = new PythonRunner({
+      indexURL: root.dataset.indexUrl,
+      simsURL: root.dataset.simsUrl,
+      workerURL: root.dataset.workerUrl,
+      onStatus: (text, data) => statusListeners.forEach((listen) => listen(text, data)),
+    });
+    sharedRunner.ready = sharedRunner.start();
+  }
+  return sharedRunner;
+}
+
+// Why this browser cannot run the simulations, or null if it can.
+function missingFeature() {
+  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+    return "This browser cannot run WebAssembly, which the simulations need.";
+  }
+  if (typeof Worker !== "function") return "This browser cannot run Web Workers, which the simulations need.";
+  return null;
+}
+
+function cell(tag, text, className) {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  if (className) element.className = className;
+  return element;
+}
+
+// "+337,413 (+54.8%)", "−0.5 (−3.1%)" or "no change", against the baseline.
+function describeChange(value, baseline) {
+  const change = value - baseline;
+  if (Math.abs(change) < 1e-9) return "no change";
+  const sign = change > 0 ? "+" : "−";
+  const pct = baseline ? ` (${sign}${formatNumber(Math.abs((100 * change) / baseline), 1)}%)` : "";
+  return `${sign}${formatNumber(Math.abs(change))}${pct}`;
+}
+
+class Simulation {
+  constructor(root) {
+    this.root = root;
+    this.id = root.id;
+    this.config = JSON.parse(document.getElementById(`${this.id}-config`).textContent);
+    this.describe = new Map(this.config.describe.map((p) => [p.name, p]));
+    this.form = document.getElementById(`${this.id}-form`);
+    this.status = document.getElementById(`${this.id}-status`);
+    this.progress = document.getElementById(`${this.id}-progress`);
+    this.error = document.getElementById(`${this.id}-error`);
+    this.citySelect = document.getElementById(`${this.id}-city`);
+    this.mapElement = document.getElementById(`${this.id}-map`);
+    this.numbers = root.querySelector("details.sim-numbers");
+    this.numbers.addEventListener("toggle", () => { if (this.numbers.open && this.table) this.drawTable(this.table); });
+    this.runs = 0;
+    this.accepting = false; // until Python has started: the first run reads the controls as they are then
+    this.busy = false;
+    this.latest = null;
+    this.lastChange = -Infinity;
+    this.result = null;
+    this.dataset = null; // what the worker is told: null, "synthetic-300" or {key}
+    this.boundaries = null;
+  }
+
+  element(suffix) {
+    return document.getElementById(`${this.id}-${suffix}`);
+  }
+
+  async start() {
+    const missing = missingFeature();
+    if (missing) return this.fail(`${missing} Try a recent version of Firefox, Chrome, Edge or Safari.`);
+    this.setStatus("Starting Python in your browser…", 0);
+    statusListeners.add((text, data) => this.root.dataset.state === "loading" && this.setStatus(text, data.step));
+    this.bindControls();
+    this.runner = runnerFor(this.root);
+    this.scenarios = new Scenarios(this);
+    try {
+      const [, boot] = await Promise.all([loadBokeh(this.root.dataset.bokehUrl), this.runner.ready]);
+      this.bootMs = boot.ms;
+      this.runnerVersion = boot.result.version;
+      this.setStatus("Running the model…", 3);
+      await this.useCity(this.citySelect.value);
+      this.accepting = true;
+      await this.request(performance.now());
+    } catch (error) {
+      return this.fail(`The simulation could not start: ${error.message}.`);
+    }
+    this.scenarios.refresh();
+  }
+
+  setStatus(text, step) {
+    this.status.textContent = text;
+    if (step !== undefined && step !== null) this.progress.value = step;
+  }
+
+  fail(message) {
+    this.root.dataset.state = "error";
+    this.progress.hidden = true;
+    this.setStatus("The simulation is not available in this browser.");
+    this.error.replaceChildren(cell("p", message),
+      cell("p", "You can still read how the model works and its Python code from the links above."));
+    this.error.hidden = false;
+  }
+
+  // --- controls -------------------------------------------------------------------------
+  bindControls() {
+    this.form.addEventListener("submit", (event) => event.preventDefault());
+    for (const input of this.form.querySelectorAll("[data-param]")) {
+      const name = input.dataset.param;
+      const number = this.form.querySelector(`[data-param-value="${name}"]`);
+      input.addEventListener("input", (event) => {
+        if (number) number.value = input.value;
+        this.describeValue(input);
+        this.changed(event);
+      });
+      if (number) {
+        number.addEventListener("input", (event) => {
+          if (!this.valid(number)) return;
+          input.value = number.value;
+          this.describeValue(input);
+          this.changed(event);
+        });
+        number.addEventListener("change", () => { if (!this.valid(number)) number.value = input.value; });
+      }
+    }
+    this.citySelect.addEventListener("change", async (event) => {
+      if (!this.accepting) return;
+      const started = event.timeStamp;
+      try {
+        this.setStatus("Loading the city data…");
+        await this.useCity(this.citySelect.value);
+        await this.request(started);
+      } catch (error) {
+        this.showError(`That city's data could not be loaded: ${error.message}`);
+      }
+    });
+  }
+
+  valid(number) {
+    if (number.value === "" || !number.checkValidity()) return false;
+    const value = Number(number.value);
+    return Number.isFinite(value) && value >= Number(number.min) && value <= Number(number.max);
+  }
+
+  describeValue(range) {
+    if (range.type !== "range") return;
+    const unit = this.describe.get(range.dataset.param).unit;
+    range.setAttribute("aria-valuetext", `${range.value}${unit ? ` ${unit}` : ""}`);
+  }
+
+  currentParams() {
+    const params = { ...this.config.params };
+    for (const input of this.form.querySelectorAll("[data-param]")) {
+      const p = this.describe.get(input.dataset.param);
+      if (p.type === "boolean") params[p.name] = input.checked;
+      else if (p.type === "choice") params[p.name] = input.value;
+      else if (p.type === "integer") params[p.name] = parseInt(input.value, 10);
+      else params[p.name] = Number(input.value);
+    }
+    return params;
+  }
+
+  setParams(params) {
+    for (const input of this.form.querySelectorAll("[data-param]")) {
+      const name = input.dataset.param;
+      if (!(name in params) || input.disabled) continue;
+      if (input.type === "checkbox") input.checked = Boolean(params[name]);
+      else input.value = String(params[name]);
+      const number = this.form.querySelector(`[data-param-value="${name}"]`);
+      if (number) number.value = input.value;
+      this.describeValue(input);
+    }
+  }
+
+  // Light debounce: a change after a quiet spell runs at once; a burst waits DEBOUNCE_MS.
+  changed(event) {
+    if (!this.accepting) return;
+    const started = event && event.timeStamp ? event.timeStamp : performance.now();
+    clearTimeout(this.timer);
+    const now = performance.now();
+    const quiet = now - this.lastChange > DEBOUNCE_MS;
+    this.lastChange = now;
+    const run = () => this.request(started).catch((error) => this.showError(`The model could not run: ${error.message}`));
+    if (this.busy || quiet) run();
+    else this.timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  // --- runs -----------------------------------------------------------------------------
+  async useCity(value) {
+    const city = this.config.cities.find((c) => c.value === value) || this.config.cities[0];
+    this.cityValue = city.value;
+    if (!city.url) {
+      this.dataset = city.value === "cambridge-2011" ? null : city.value;
+      this.boundaries = null;
+      return;
+    }
+    const response = await fetch(city.url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    const text = await response.text();
+    const data = JSON.parse(text);
+    this.boundaries = data.boundaries || null;
+    await this.runner.addDataset(city.value, text);
+    this.dataset = { key: city.value };
+  }
+
+  job(started) {
+    return { scenario: this.config.scenario, params: this.currentParams(), dataset: this.dataset, started };
+  }
+
+  // Run now, or, if a run is in flight, remember only these latest settings.
+  async request(started) {
+    this.latest = this.job(started);
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.latest) {
+        const job = this.latest;
+        this.latest = null;
+        await this.runOnce(job);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async runOnce(job) {
+    let result;
+    const asked = performance.now();
+    try {
+      const reply = await this.runner.simulate(job);
+      this.root.dataset.lastPythonMs = String(reply.ms);
+      result = JSON.parse(reply.result);
+    } catch (error) {
+      if (!this.result) throw error;
+      return this.showError(`The model could not run: ${error.message}`);
+    }
+    if (result.error) {
+      if (!this.result) throw new Error(result.error);
+      return this.showError(`The model could not run with these values: ${result.error}`);
+    }
+    this.error.hidden = true;
+    const answered = performance.now();
+    this.root.dataset.lastRunMs = String(Math.round(answered - asked));
+    await this.draw(result);
+    this.root.dataset.lastDrawMs = String(Math.round(performance.now() - answered));
+    await new Promise((resolve) => requestAnimationFrame(() => resolve())); // Bokeh paints in this frame
+    const now = performance.now();
+    this.result = result;
+    this.runs += 1;
+    const state = this.root.dataset;
+    if (!state.firstResultMs) state.firstResultMs = String(Math.round(now));
+    state.lastRedrawMs = String(Math.round(now - job.started));
+    state.runs = String(this.runs);
+    if (state.state !== "ready") {
+      state.state = "ready";
+      this.progress.value = BOOT_STEPS;
+      this.progress.hidden = true;
+    }
+    this.setStatus("Up to date: the results show your latest assumptions.");
+    this.scenarios.resultChanged(result);
+  }
+
+  showError(message) {
+    this.error.replaceChildren(cell("p", message));
+    this.error.hidden = false;
+    this.setStatus("The last change could not be shown; the results below are from the previous run.");
+  }
+
+  // --- drawing --------------------------------------------------------------------------
+  async draw(result) {
+    this.drawFigures(result.summary);
+    if (!this.map) this.map = new ZoneMap(this.mapElement, this.element("legend"));
+    this.element("map-title").textContent = result.map.title;
+    await this.map.draw(result, this.boundaries);
+    this.mapElement.dataset.result = String(result.summary[0] ? result.summary[0].value : "");
+    await this.drawCharts(result.charts);
+    this.table = result.table;
+    if (this.numbers.open) this.drawTable(result.table); // else drawn when opened: 300 zones are many cells
+    this.element("notes").replaceChildren(...result.notes.map((note) => cell("li", note)));
+    this.element("versions").textContent =
+      `Model: ${result.model_version}. Data: ${result.data_version}. `
+      + `Run in your browser with Python ${this.runnerVersion || "(Pyodide)"}.`;
+    this.element("attribution").textContent = `Data: ${result.dataset.name}. ${result.dataset.attribution}`.trim();
+  }
+
+  // Units go with the figure's name and the change sits under the value, so the table is
+  // three narrow columns that fit a phone.
+  drawFigures(summary) {
+    const rows = summary.map((item) => {
+      const row = document.createElement("tr");
+      const name = cell("th", item.label);
+      name.scope = "row";
+      if (item.unit) name.append(" ", cell("span", `(${item.unit})`, "sim-unit"));
+      const value = cell("td", formatNumber(item.value), "num");
+      const hasBaseline = item.baseline !== null && item.baseline !== undefined;
+      if (hasBaseline) value.append(cell("span", describeChange(item.value, item.baseline), "sim-change"));
+      row.append(name, value, cell("td", hasBaseline ? formatNumber(item.baseline) : "—", "num"));
+      return row;
+    });
+    this.element("figures").tBodies[0].replaceChildren(...rows);
+  }
+
+  async drawCharts(charts) {
+    const holder = this.element("charts");
+    if (!this.charts || this.charts.length !== charts.length) {
+      holder.replaceChildren();
+      this.charts = charts.map((chart, i) => {
+        const figure = document.createElement("figure");
+        figure.className = "sim-figure";
+        const caption = cell("figcaption", chart.title, "sim-plot-title");
+        caption.id = `${this.id}-chart-${i}-title`;
+        const legend = document.createElement("div");
+        legend.className = "sim-legend";
+        const plot = document.createElement("div");
+        plot.className = "sim-plot";
+        const note = cell("p", "", "small muted");
+        figure.append(caption, legend, plot, note);
+        holder.append(figure);
+        return { plot: new BarChart(plot, legend), caption, note };
+      });
+    }
+    await Promise.all(charts.map(async (chart, i) => {
+      const view = this.charts[i];
+      view.caption.textContent = `${chart.title} (${chart.unit})`;
+      await view.plot.draw(chart);
+      view.note.textContent = view.plot.noteText;
+      view.note.hidden = !view.plot.noteText;
+    }));
+  }
+
+  drawTable(table) {
+    const element = this.element("table");
+    const head = document.createElement("tr");
+    head.append(...table.columns.map((c) => {
+      const th = cell("th", c.unit ? `${c.label} (${c.unit})` : c.label);
+      th.scope = "col";
+      return th;
+    }));
+    element.tHead.replaceChildren(head);
+    element.tBodies[0].replaceChildren(...table.rows.map((values) => {
+      const row = document.createElement("tr");
+      row.append(...values.map((v) => (typeof v === "number" ? cell("td", formatNumber(v), "num") : cell("td", String(v)))));
+      return row;
+    }));
+  }
+}
+
+function boot() {
+  registerOfflineCache();
+  for (const root of document.querySelectorAll("[data-simulation]")) {
+    const simulation = new Simulation(root);
+    simulation.start().catch((error) => simulation.fail(`The simulation stopped: ${error.message}.`));
+  }
+}
+
+boot();
