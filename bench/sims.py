@@ -101,15 +101,13 @@ def sims_zip(folder):
     return path
 
 
-def run_harness_in_pyodide(folder, request, zip_path, stdlib=None):
+def run_harness_in_pyodide(folder, request, zip_path):
     (folder / "request.json").write_text(json.dumps(request))
     snippet = ("import json, sys\nsys.path.insert(0, '/home/pyodide/bench')\nimport harness\n"
                "harness.main(json.load(open('/home/pyodide/bench/request.json')))\n")
     command = ["node", str(RUNNER), "--zip", str(zip_path),
                "--file", f"/home/pyodide/bench/harness.py={HARNESS}",
                "--file", f"/home/pyodide/bench/request.json={folder / 'request.json'}"]
-    if stdlib:
-        command += ["--stdlib-url", str(stdlib)]
     result = subprocess.run(command, input=snippet, capture_output=True, text=True, timeout=900, cwd=ROOT)
     if result.returncode != 0:
         sys.exit(f"Pyodide under Node failed:\n{result.stderr[-3000:]}")

@@ -1,6 +1,6 @@
 """Build standard-library zips with bytecode compiled by Pyodide itself (an experiment for the bench).
 
-Runs inside Pyodide (``bench/sims.py --stdlib-experiment`` passes it to
+Runs inside Pyodide (``bench/sims.py --part stdlib`` passes it to
 ``run_in_pyodide.mjs`` with ``--mount /out=<folder>``): the local CPython's bytecode would
 not do, as its magic number differs. Each ``.py`` of ``/lib/python3XY.zip`` becomes an
 unchecked hash-based ``.pyc`` beside it (zipimport tries ``.pyc`` before ``.py``, and an
