@@ -49,8 +49,8 @@ def load_dataset(spec=None):
     """The built-in data (``None``), a synthetic city (``"synthetic-300"``) or a dataset dict."""
     if spec is None or spec == datasets.CAMBRIDGE:
         return datasets.cambridge()
-    if isinstance(spec, str) and spec.startswith("synthetic-"):
-        size = int(spec.split("-", 1)[1])
+    size = datasets.synthetic_size(spec)
+    if size is not None:
         if not 2 <= size <= datasets.MAX_ZONES:
             raise ParamError(f"a synthetic city has 2 to {datasets.MAX_ZONES} zones")
         if spec not in _loaded:

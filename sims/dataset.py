@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -323,6 +324,19 @@ def _valid_polygons(polygons):
     return True
 
 
+SYNTHETIC = re.compile(r"synthetic-(\d{1,6})")
+
+
+def synthetic_size(spec):
+    """``N`` of a made-up city's key ``"synthetic-N"``; None for any other value."""
+    match = SYNTHETIC.fullmatch(spec) if isinstance(spec, str) else None
+    return int(match.group(1)) if match else None
+
+
+def synthetic_name(n):
+    return f"Synthetic city of {n} zones (made up, for testing)"
+
+
 def synthetic(n=300, seed=1):
     """A made-up city of ``n`` zones (for benchmarks and tests): a dense core and outer towns."""
     import random
@@ -343,5 +357,5 @@ def synthetic(n=300, seed=1):
     for i, zone in enumerate(zones):
         zone.residents = sum(flows[i])
         zone.jobs = sum(row[i] for row in flows)
-    return Dataset(f"synthetic-{n}", f"Synthetic city of {n} zones (made up, for testing)", zones, flows, cost,
+    return Dataset(f"synthetic-{n}", synthetic_name(n), zones, flows, cost,
                    focus=zones[0].id, attribution="Generated at random; not a real place.")

@@ -29,7 +29,6 @@ from ..security import PLOT_CSP
 from .registry import ActivityConfigError, ActivityType, register
 
 BUILT_IN = sims_dataset.CAMBRIDGE
-SYNTHETIC = re.compile(r"^synthetic-(\d+)$")
 CITY = "city"  # the permalink name of the city selector: ?<key>.city=<dataset>
 
 
@@ -103,7 +102,7 @@ class Simulation(ActivityType):
         """``[(value, label, json_url or None)]``: the built-in city, the activity's, the user's."""
         options = [(BUILT_IN, "Cambridge, 2011 Census (built in)", None)]
         if self.dataset and self.dataset != BUILT_IN:
-            options.append((self.dataset, _synthetic_label(self.dataset), None))
+            options.append((self.dataset, sims_dataset.synthetic_name(sims_dataset.synthetic_size(self.dataset)), None))
         for row in _datasets_for(user):
             url = _url("simulations.dataset_json", dataset_id=row.id)
             if url:
@@ -209,15 +208,12 @@ def _checked_dataset(ref, unit):
     spec = ref.config.get("dataset")
     if spec is None or spec == BUILT_IN:
         return None
-    match = SYNTHETIC.match(str(spec))
-    if not match or not 2 <= int(match.group(1)) <= sims_dataset.MAX_ZONES:
+    size = sims_dataset.synthetic_size(str(spec))
+    if size is None or not 2 <= size <= sims_dataset.MAX_ZONES:
         raise ActivityConfigError(f"unknown dataset {spec!r} (use {BUILT_IN!r} or 'synthetic-N' with N from 2 "
                                   f"to {sims_dataset.MAX_ZONES})", _line(ref, unit, "dataset"))
     return str(spec)
 
-
-def _synthetic_label(spec):
-    return f"Synthetic city of {SYNTHETIC.match(spec).group(1)} zones (made up, for testing)"
 
 
 def _line(ref, unit, key, after=None):

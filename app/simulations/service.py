@@ -22,7 +22,6 @@ MAX_SYNTHETIC = sims_dataset.MAX_ZONES
 MAX_SAVED = 200
 MAX_TITLE = 120
 MAX_FIGURES = 50
-SYNTHETIC = re.compile(r"synthetic-(\d{1,6})")
 CITY = re.compile(r"city:(\d{1,12})")
 UNIT_UUID = re.compile(r"[A-Za-z0-9-]{1,36}")
 
@@ -77,8 +76,8 @@ def dataset_spec(key, user=None):
         return None
     if not isinstance(key, str):
         raise DatasetUnavailable(f"unknown dataset {key!r}")
-    if match := SYNTHETIC.fullmatch(key):
-        if not 2 <= int(match.group(1)) <= MAX_SYNTHETIC:
+    if (size := sims_dataset.synthetic_size(key)) is not None:
+        if not 2 <= size <= MAX_SYNTHETIC:
             raise DatasetUnavailable(f"a synthetic city has 2 to {MAX_SYNTHETIC} zones")
         return key
     if match := CITY.fullmatch(key):
@@ -92,9 +91,9 @@ def dataset_spec(key, user=None):
 def dataset_label(key):
     """A readable name for a dataset key (for tables)."""
     if key in (None, "", BUILT_IN):
-        return "Cambridge sub-region, 2011 Census"
-    if match := SYNTHETIC.fullmatch(key):
-        return f"Synthetic city of {match.group(1)} zones"
+        return sims_dataset.cambridge().name
+    if (size := sims_dataset.synthetic_size(key)) is not None:
+        return sims_dataset.synthetic_name(size)
     if match := CITY.fullmatch(key):
         city = db.session.get(CityDataset, int(match.group(1)), options=[defer(CityDataset.payload)])
         return city.name if city else f"{key} (deleted)"
@@ -296,9 +295,9 @@ def import_dataset(owner, name, cohort, zones_text, flows_text, boundaries_text,
     db.session.flush()
     data.update(id=f"city-{city.id}", name=name)
     dataset = sims_dataset.Dataset.from_dict(data)
-    # sims.api.load_dataset caches datasets by (id, version): include the version so that cache
-    # (in the browser and here) can never hand out another city's data.
-    city.payload = _dumps({**dataset.to_dict(), "version": dataset.version})
+    # to_dict() carries the version, by which sims.api.load_dataset caches datasets (in the
+    # browser and here), so that cache can never hand out another city's data.
+    city.payload = _dumps(dataset.to_dict())
     city.version = dataset.version
     db.session.commit()
     return city, []

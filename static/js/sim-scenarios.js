@@ -5,7 +5,7 @@ import { BarChart, formatNumber } from "./sim-plots.js";
 
 const MAX_LISTED = 10; // the newest; "All your saved scenarios" links to the rest
 
-function text(tag, content, className) {
+export function text(tag, content, className) {
   const element = document.createElement(tag);
   element.textContent = content;
   if (className) element.className = className;

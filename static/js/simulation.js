@@ -6,7 +6,7 @@
 import { registerOfflineCache } from "./offline.js";
 import { PythonRunner } from "./python-runner.js";
 import { BarChart, ZoneMap, formatNumber, loadBokeh } from "./sim-plots.js";
-import { Scenarios } from "./sim-scenarios.js";
+import { Scenarios, text as cell } from "./sim-scenarios.js";
 
 const DEBOUNCE_MS = 50;
 const BOOT_STEPS = 4; // download Python, load sims, draw the first result (+1 when done)
@@ -34,13 +34,6 @@ function missingFeature() {
   }
   if (typeof Worker !== "function") return "This browser cannot run Web Workers, which the simulations need.";
   return null;
-}
-
-function cell(tag, text, className) {
-  const element = document.createElement(tag);
-  element.textContent = text;
-  if (className) element.className = className;
-  return element;
 }
 
 // "+337,413 (+54.8%)", "−0.5 (−3.1%)" or "no change", against the baseline.

@@ -5,6 +5,7 @@ Plain functions with plain asserts and no pytest imports or fixtures, because
 """
 import json
 
+import sims
 from sims import api, commuting, ev_charging, gravity, growth, teleworking
 from sims import dataset as datasets
 from sims.params import ParamError, resolve
@@ -240,7 +241,7 @@ def test_same_parameters_and_data_give_the_same_numbers():
     commuting._warm.clear()
     again = api.run("ev_charging", {"home_share": 40, "year": 2045})
     assert first == again
-    assert first["model_version"] == "ev_charging 1.0 (sims %s)" % __import__("sims").__version__
+    assert first["model_version"] == f"ev_charging 1.0 (sims {sims.__version__})"
     assert first["data_version"].startswith("cambridge-2011:")
 
 
