@@ -131,6 +131,7 @@ class _Loader:
         course._reindex()
         for module in course.modules:
             self.render_module(module, course)
+        course._reindex()
         self.resolve_prerequisites(course)
         course.problems = sorted(set(self.problems), key=lambda p: (p.path, p.line, p.message))
         return course
@@ -228,7 +229,23 @@ class _Loader:
                     continue
                 module.units.append(unit)
         module.units.sort(key=lambda u: (u.number, u.slug))
+        self.load_quizzes(folder, module)
         return module
+
+    def load_quizzes(self, folder, module):
+        from ..quizzes import quiz_file
+
+        for file in sorted(folder.glob("*" + quiz_file.SUFFIX)):
+            key = file.name[: -len(quiz_file.SUFFIX)]
+            quiz, problems = quiz_file.load(file, self.rel(file), key)
+            for line, message in problems:
+                self.problem(file, line, message)
+            if quiz is None:
+                continue
+            if quiz.uuid:
+                self.check_uuid(quiz.uuid, file, 1)
+            quiz.module = module
+            module.quizzes[key] = quiz
 
     def rel_course(self, path):
         return Path(path).relative_to(self.root).as_posix()

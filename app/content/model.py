@@ -68,6 +68,7 @@ class Module:
     assessment_html: str = ""
     overview_html: str = ""
     units: list = field(default_factory=list)
+    quizzes: dict = field(default_factory=dict)  # key -> quizzes.quiz_file.Quiz
 
     @property
     def url(self):
@@ -112,6 +113,11 @@ class Course:
         self.modules_by_slug = {m.slug: m for m in self.modules}
         self.units_by_uuid = {u.uuid: u for m in self.modules for u in m.units}
         self.levels_by_id = {lvl.id: lvl for lvl in self.levels}
+        self.quizzes_by_uuid = {q.uuid: q for m in self.modules for q in m.quizzes.values() if q.uuid}
+
+    def quizzes_for_levels(self, level_ids):
+        """Quizzes of the modules open to ``level_ids``, in programme order."""
+        return [q for m in self.modules_for_levels(level_ids) for q in m.quizzes.values() if q.uuid]
 
     @property
     def units(self):

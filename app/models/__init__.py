@@ -1,6 +1,7 @@
 """Database models. Import them from here: ``from app.models import User``."""
 from .cohort import Cohort, Membership
 from .progress import UnitCompletion
+from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from .simulation import CityDataset, SavedScenario
 from .user import PasswordReset, Role, User
 
@@ -18,5 +19,5 @@ def init_app(app):
         return user if user is not None and user.is_active else None
 
 
-__all__ = ["CityDataset", "Cohort", "Membership", "PasswordReset", "Role", "SavedScenario", "UnitCompletion", "User",
-           "init_app"]
+__all__ = ["CityDataset", "Cohort", "DueExtension", "GradeOverride", "Membership", "PasswordReset", "QuizAnswer",
+           "QuizAttempt", "Role", "SavedScenario", "UnitCompletion", "User", "init_app"]

@@ -7,6 +7,7 @@ import pytest
 
 from app.content import current_course
 from app.models import CityDataset, Role, SavedScenario
+from app.quizzes import service as quiz_service
 from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token
 
@@ -66,12 +67,31 @@ MATRIX = {
     "simulations.upload_dataset": ("POST", TUTORS),
     "simulations.delete_dataset": ("POST", TUTORS_OF_A),
     "simulations.dataset_json": ("GET", USES_CITY),
+    "quizzes.start": ("POST", SIGNED_IN - {"student_b"}),
+    "quizzes.attempt": ("GET", {"student_a"}),
+    "quizzes.save": ("POST", {"student_a"}),
+    "quizzes.submit": ("POST", {"student_a"}),
+    "quizzes.grades": ("GET", SIGNED_IN),
+    "quizzes.gradebook": ("GET", TUTORS_OF_A),
+    "quizzes.gradebook_csv": ("GET", TUTORS_OF_A),
+    "quizzes.student_quiz": ("GET", TUTORS_OF_A),
+    "quizzes.override_grade": ("POST", TUTORS_OF_A),
+    "quizzes.delete_override": ("POST", TUTORS_OF_A),
+    "quizzes.extend_due": ("POST", TUTORS_OF_A),
+    "quizzes.delete_extension": ("POST", TUTORS_OF_A),
+    "quizzes.tutor_attempt": ("GET", TUTORS_OF_A),
+    "quizzes.grade_answer": ("POST", TUTORS_OF_A),
+    "quizzes.analytics_page": ("GET", TUTORS_OF_A),
 }
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {
     "simulations.api_get", "simulations.api_delete", "simulations.scenario", "simulations.compare",
     "simulations.verify", "simulations.delete_scenario", "simulations.dataset_json",
+    "quizzes.start", "quizzes.attempt", "quizzes.save", "quizzes.submit",
+    "quizzes.gradebook", "quizzes.gradebook_csv", "quizzes.student_quiz", "quizzes.override_grade",
+    "quizzes.delete_override", "quizzes.extend_due", "quizzes.delete_extension", "quizzes.tutor_attempt",
+    "quizzes.grade_answer", "quizzes.analytics_page",
 }
 # Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
 DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
@@ -101,6 +121,11 @@ def world(app, make, db):
         db.session.commit()
 
     restore()
+    quiz = current_course().quizzes_for_levels(["pgcert"])[0]
+    attempt, _ = quiz_service.start(users["student_a"], quiz)
+    essay = next(q for q in quiz.questions if q.manual)
+    quiz_service.submit(attempt, quiz, {essay.id: "Sensors, with a public register of what they collect."})
+    answer = next(a for a in attempt.answers if a.question_id == essay.id)
     args = {
         "module_slug": unit.module.slug,
         "unit_slug": unit.slug,
@@ -110,6 +135,9 @@ def world(app, make, db):
         "name": "teleworking",
         "scenario_id": kept.id,
         "dataset_id": city.id,
+        "quiz_uuid": quiz.uuid,
+        "attempt_id": attempt.id,
+        "answer_id": answer.id,
     }
     return {"users": users, "args": args, "student_a": users["student_a"], "outsider": outsider,
             "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}

@@ -1,0 +1,50 @@
+"""A graded quiz embedded in a unit: ``::: quiz <key>`` names ``<key>.quiz.yaml`` in the module.
+
+The unit page shows the quiz's card (rules, the reader's attempts and grade, a start button);
+the questions themselves are only on the attempt page, so nothing about them reaches a page
+before the student starts.
+"""
+from flask import render_template
+from flask_login import current_user
+
+from .registry import ActivityConfigError, ActivityType, register
+
+
+@register
+class QuizActivity(ActivityType):
+    name = "quiz"
+    label = "Quiz"
+    allowed_keys = {"quiz"}
+
+    @classmethod
+    def from_config(cls, ref, unit):
+        cls.check_keys(ref)
+        key = str(ref.config.get("quiz") or ref.key or "").strip()
+        if not key:
+            raise ActivityConfigError("name the quiz: '::: quiz <key>' for the file <key>.quiz.yaml in this module")
+        quiz = unit.module.quizzes.get(key)
+        if quiz is None:
+            known = ", ".join(sorted(unit.module.quizzes)) or "none"
+            raise ActivityConfigError(f"no quiz file {key}.quiz.yaml in this module (quizzes here: {known})")
+        activity = cls(ref, unit)
+        activity.quiz = quiz
+        if unit not in quiz.units:
+            quiz.units.append(unit)
+        return activity
+
+    @property
+    def dom_id(self):
+        return f"quiz-{self.quiz.key}"
+
+    def render(self, context):
+        from ..quizzes import service
+
+        quiz = self.quiz
+        user = context.get("user") or current_user
+        attempts = service.attempts_of(user.id, quiz) if quiz.uuid else []
+        grade = service.grade_of(user.id, quiz, attempts) if quiz.uuid else None
+        due = service.due_for(user.id, quiz) if quiz.uuid else None
+        allowed, why = quiz.policy.may_start(service.utcnow(), due, len(attempts))
+        return render_template("activities/quiz.html", activity=self, quiz=quiz, attempts=attempts,
+                               grade=grade, due=due, may_start=allowed, why_not=why,
+                               current=service.open_attempt(attempts))

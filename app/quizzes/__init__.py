@@ -1,0 +1,32 @@
+"""Graded quizzes: quiz files, question types, attempts, grading policy, gradebook, GIFT.
+
+``quiz_file`` loads quizzes from ``course/``; ``questions`` holds one class per question type;
+``service`` is the only module that changes attempts; the route modules translate HTTP.
+"""
+from flask import Blueprint
+
+from .policy import show_time
+
+bp = Blueprint("quizzes", __name__)
+
+from . import gradebook, routes  # noqa: E402,F401
+
+
+def percent(fraction):
+    """0.875 -> '87.5%'; 1.0 -> '100%'."""
+    value = round(100 * fraction, 1)
+    return f"{value:g}%"
+
+
+def number(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(show_time=show_time, percent=percent, number=number)
+    try:
+        from .cli import quiz_cli
+    except ImportError:  # pragma: no cover - while the GIFT commands are being written
+        return
+    app.cli.add_command(quiz_cli)

@@ -1,0 +1,212 @@
+"""Choice questions: ``single`` (one right option), ``multiple`` (select all that apply), ``truefalse``.
+
+Options are shown in a per-student order (``variant["_order"]``, drawn with the variables) and
+sent as opaque tokens (``base.token`` of the option's text), so the page says nothing of which
+option is right; responses store the tokens.
+"""
+from markupsafe import Markup
+
+from .base import Grade, QuestionError, QuestionType, line_of, register, token
+
+OPTION_KEYS = {"text", "correct", "feedback"}
+
+
+class ChoiceQuestion(QuestionType):
+    """What ``single`` and ``multiple`` share: the options, their order and their tokens."""
+
+    allowed_keys = {"options", "shuffle"}
+    input_type = "radio"
+    prompt = ""
+
+    def validate(self):
+        data = self.data
+        items = data.get("options")
+        if not isinstance(items, list) or len(items) < 2:
+            raise QuestionError("'options' must be a list of at least two options ({text, correct, feedback})",
+                                data.line_of("options"))
+        self.options, seen = [], {}
+        for number, item in enumerate(items, start=1):
+            self.options.append(_option(item, number, data.line_of("options")))
+            text = self.options[-1]["text"]
+            if text in seen:
+                raise QuestionError(f"options {seen[text]} and {number} have the same text", line_of(item))
+            seen[text] = number
+        self.shuffle = data.get("shuffle", True)
+        if not isinstance(self.shuffle, bool):
+            raise QuestionError("'shuffle' must be true or false", data.line_of("shuffle"))
+        self.check_correct([o for o in self.options if o["correct"]])
+
+    def check_correct(self, correct):
+        raise NotImplementedError
+
+    def draw(self, rng):
+        variant = super().draw(rng)
+        if self.shuffle:
+            order = list(range(len(self.options)))
+            rng.shuffle(order)
+            variant["_order"] = order
+        return variant
+
+    def order(self, variant):
+        """Option indices in the order this student sees them."""
+        order = (variant or {}).get("_order")
+        return order if sorted(order or []) == list(range(len(self.options))) else list(range(len(self.options)))
+
+    def choices(self, variant, response):
+        """For the template: ``[{token, html, checked}]`` in the student's order."""
+        chosen = self.chosen(response)
+        return [{"token": self.options[i]["token"], "html": self.md_inline(self.options[i]["text"], variant),
+                 "checked": i in chosen} for i in self.order(variant)]
+
+    def chosen(self, response):
+        """Indices of the options ``response`` picks (unknown tokens are ignored)."""
+        tokens = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+        return [i for i, option in enumerate(self.options) if option["token"] in tokens]
+
+    def option_feedback(self, indices, variant):
+        return [self.md(self.options[i]["feedback"], variant) for i in indices if self.options[i]["feedback"]]
+
+    def summarise(self, response):
+        return "; ".join(self.options[i]["text"] for i in self.chosen(response))[:200]
+
+
+def _option(item, number, where):
+    if not isinstance(item, dict):
+        raise QuestionError(f"option {number} must be a mapping: {{text: ..., correct: true, feedback: ...}}", where)
+    for key in item:
+        if key not in OPTION_KEYS:
+            raise QuestionError(f"option {number}: unknown setting '{key}' (allowed: correct, feedback, text)",
+                                line_of(item, key, where))
+    text = item.get("text")
+    if text is None or not str(text).strip():
+        raise QuestionError(f"option {number}: missing 'text'", line_of(item, default=where))
+    correct = item.get("correct", False)
+    if not isinstance(correct, bool):
+        raise QuestionError(f"option {number}: 'correct' must be true or false", line_of(item, "correct", where))
+    return {"text": str(text), "correct": correct, "feedback": str(item.get("feedback") or ""),
+            "token": token(text)}
+
+
+@register
+class SingleQuestion(ChoiceQuestion):
+    """One right option among several; 1 or 0."""
+
+    name = "single"
+    label = "Single choice"
+    prompt = "Choose one answer."
+
+    def check_correct(self, correct):
+        if len(correct) != 1:
+            raise QuestionError(f"exactly one option must have 'correct: true' (found {len(correct)})",
+                                self.data.line_of("options"))
+
+    def grade(self, response, variant, context=None):
+        if not self.is_answered(response):
+            return Grade(0.0, self.feedback_html("No answer."))
+        chosen = self.chosen(response)[:1]
+        if not chosen:
+            return Grade(0.0, self.feedback_html("Not one of the options."))
+        score = 1.0 if self.options[chosen[0]]["correct"] else 0.0
+        return Grade(score, self.feedback_html(*self.option_feedback(chosen, variant)))
+
+    def correct_answer_html(self, variant):
+        option = next(o for o in self.options if o["correct"])
+        return Markup("<p>{}</p>").format(self.md_inline(option["text"], variant))
+
+    def examples(self, variant):
+        right = next(o["token"] for o in self.options if o["correct"])
+        wrong = next(o["token"] for o in self.options if not o["correct"])
+        return right, wrong
+
+
+@register
+class MultipleQuestion(ChoiceQuestion):
+    """Select all that apply: partial credit (default) or all-or-nothing."""
+
+    name = "multiple"
+    label = "Multiple choice"
+    allowed_keys = ChoiceQuestion.allowed_keys | {"scoring"}
+    input_type = "checkbox"
+    prompt = "Choose all that apply."
+
+    def validate(self):
+        super().validate()
+        self.scoring = self.data.get("scoring", "partial")
+        if self.scoring not in ("partial", "all_or_nothing"):
+            raise QuestionError(f"'scoring' must be partial or all_or_nothing, got {self.scoring!r}",
+                                self.data.line_of("scoring"))
+
+    def check_correct(self, correct):
+        if not correct:
+            raise QuestionError("at least one option must have 'correct: true'", self.data.line_of("options"))
+
+    def parse(self, form):
+        return form.getlist(self.field)
+
+    def grade(self, response, variant, context=None):
+        if not self.is_answered(response):
+            return Grade(0.0, self.feedback_html("No answer."))
+        chosen = self.chosen(response)
+        n_correct = sum(o["correct"] for o in self.options)
+        n_wrong = len(self.options) - n_correct
+        right = sum(self.options[i]["correct"] for i in chosen)
+        wrong = len(chosen) - right
+        if self.scoring == "all_or_nothing":
+            score = 1.0 if right == n_correct and not wrong else 0.0
+        else:
+            score = max(0.0, right / n_correct - wrong / (n_wrong or n_correct))
+        note = ""
+        if score < 1:
+            note = f"You chose {right} of the {n_correct} right option{'s' if n_correct != 1 else ''}"
+            note += f" and {wrong} wrong one{'s' if wrong != 1 else ''}." if wrong else "."
+        return Grade(score, self.feedback_html(note, *self.option_feedback(chosen, variant)))
+
+    def correct_answer_html(self, variant):
+        items = Markup("").join(Markup("<li>{}</li>").format(self.md_inline(o["text"], variant))
+                                for o in self.options if o["correct"])
+        return Markup("<ul>{}</ul>").format(items)
+
+    def examples(self, variant):
+        right = [o["token"] for o in self.options if o["correct"]]
+        wrong = [o["token"] for o in self.options if not o["correct"]]
+        return right, wrong or right[1:]
+
+
+@register
+class TrueFalseQuestion(QuestionType):
+    """A statement that is true or false."""
+
+    name = "truefalse"
+    label = "True or false"
+    allowed_keys = {"answer", "feedback_true", "feedback_false"}
+    values = ("true", "false")
+
+    def validate(self):
+        self.answer = self.data.get("answer")
+        if not isinstance(self.answer, bool):
+            raise QuestionError("'answer' must be true or false", self.data.line_of("answer"))
+        for key in ("feedback_true", "feedback_false"):
+            if not isinstance(self.data.get(key, ""), str):
+                raise QuestionError(f"'{key}' must be text (Markdown)", self.data.line_of(key))
+
+    def choices(self, response):
+        return [{"value": value, "label": value.title(), "checked": response == value} for value in self.values]
+
+    def grade(self, response, variant, context=None):
+        if response not in self.values:
+            return Grade(0.0, self.feedback_html("No answer." if not self.is_answered(response)
+                                                 else "Not one of the options."))
+        said = response == "true"
+        feedback = self.data.get(f"feedback_{response}") or ""
+        return Grade(1.0 if said == self.answer else 0.0,
+                     self.feedback_html(self.md(feedback, variant) if feedback else ""))
+
+    def correct_answer_html(self, variant):
+        return Markup("<p>{}</p>").format("True" if self.answer else "False")
+
+    def examples(self, variant):
+        right = "true" if self.answer else "false"
+        return right, "false" if self.answer else "true"
+
+    def summarise(self, response):
+        return response.title() if response in self.values else super().summarise(response)

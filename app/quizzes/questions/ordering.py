@@ -1,0 +1,125 @@
+"""Ordering questions: put items in order by giving each a position (a select: no dragging needed).
+
+Items are shown in a per-student order that is never the right one (``variant["_order"]``); each
+item's select is named by the item's token, so field names say nothing of the right order. A
+response is ``{item token: "position"}``. Items whose position is missing or shared with another
+item count as not placed.
+
+Scoring: ``relative`` (default) is the share of neighbouring pairs in the student's order that
+are in the right order; ``absolute`` the share of items in the right position;
+``all_or_nothing`` 1 only for the whole order right.
+"""
+from markupsafe import Markup
+
+from .base import Grade, QuestionError, QuestionType, register, token
+
+SCORING = ("relative", "absolute", "all_or_nothing")
+
+
+@register
+class OrderingQuestion(QuestionType):
+    name = "ordering"
+    label = "Ordering"
+    allowed_keys = {"items", "scoring"}
+
+    def validate(self):
+        data = self.data
+        items = data.get("items")
+        if not isinstance(items, list) or len(items) < 3:
+            raise QuestionError("'items' must be a list of at least three items, in the right order",
+                                data.line_of("items"))
+        self.items = []
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, (dict, list)) or item is None or not str(item).strip():
+                raise QuestionError(f"item {number} must be a line of text", data.line_of("items"))
+            if str(item) in self.items:
+                raise QuestionError(f"item {number} repeats item {self.items.index(str(item)) + 1}",
+                                    data.line_of("items"))
+            self.items.append(str(item))
+        self.tokens = [token(item) for item in self.items]
+        self.scoring = data.get("scoring", "relative")
+        if self.scoring not in SCORING:
+            raise QuestionError(f"'scoring' must be one of {', '.join(SCORING)}, got {self.scoring!r}",
+                                data.line_of("scoring"))
+
+    def draw(self, rng):
+        variant = super().draw(rng)
+        order = list(range(len(self.items)))
+        while order == sorted(order):
+            rng.shuffle(order)
+        variant["_order"] = order
+        return variant
+
+    def order(self, variant):
+        order = (variant or {}).get("_order")
+        return order if sorted(order or []) == list(range(len(self.items))) else list(range(len(self.items)))
+
+    def rows(self, variant, response):
+        """For the template: ``[{token, html, position}]`` in the order this student sees them."""
+        given = response if isinstance(response, dict) else {}
+        return [{"token": self.tokens[i], "html": self.md_inline(self.items[i], variant),
+                 "position": str(given.get(self.tokens[i], ""))} for i in self.order(variant)]
+
+    def parse(self, form):
+        return {t: form.get(f"{self.field}-{t}", "").strip() for t in self.tokens}
+
+    def is_answered(self, response):
+        return isinstance(response, dict) and any(str(v).strip() for v in response.values())
+
+    def placed(self, response):
+        """``(placed items in the student's order, {item: position}, positions given twice)``.
+
+        An item is placed when its position is a number from 1 to n that no other item has."""
+        positions = {}
+        for index, item_token in enumerate(self.tokens):
+            value = str(response.get(item_token, "")).strip() if isinstance(response, dict) else ""
+            if value.isdigit() and 1 <= int(value) <= len(self.items):
+                positions[index] = int(value)
+        counts = {}
+        for position in positions.values():
+            counts[position] = counts.get(position, 0) + 1
+        shared = sorted(p for p, n in counts.items() if n > 1)
+        sequence = sorted((i for i, p in positions.items() if counts[p] == 1), key=positions.get)
+        return sequence, positions, shared
+
+    def grade(self, response, variant, context=None):
+        if not self.is_answered(response):
+            return Grade(0.0, self.feedback_html("No answer."))
+        sequence, positions, shared = self.placed(response)
+        n = len(self.items)
+        in_place = [i for i in sequence if positions[i] == i + 1]
+        pairs = sum(1 for a, b in zip(sequence, sequence[1:]) if a < b)
+        if self.scoring == "absolute":
+            score = len(in_place) / n
+            note = f"{len(in_place)} of {n} items in the right position."
+        elif self.scoring == "relative":
+            score = pairs / (n - 1)
+            note = f"{pairs} of {n - 1} neighbouring pairs in the right order."
+        else:
+            score = 1.0 if len(in_place) == n else 0.0
+            note = "Not all items are in the right position."
+        notes = [] if score >= 1 else [note]
+        if shared:
+            notes.append(f"Position{'s' if len(shared) > 1 else ''} {', '.join(map(str, shared))} "
+                         "given to more than one item.")
+        missing = n - len(positions)
+        if missing:
+            notes.append(f"{missing} item{'s have' if missing > 1 else ' has'} no position.")
+        parts = [{"label": self.items[i], "correct": i in in_place} for i in range(n)]
+        return Grade(score, self.feedback_html(*notes), parts)
+
+    def correct_answer_html(self, variant):
+        items = Markup("").join(Markup("<li>{}</li>").format(self.md_inline(item, variant)) for item in self.items)
+        return Markup("<ol>{}</ol>").format(items)
+
+    def examples(self, variant):
+        n = len(self.items)
+        return ({t: str(i + 1) for i, t in enumerate(self.tokens)},
+                {t: str(n - i) for i, t in enumerate(self.tokens)})
+
+    def summarise(self, response):
+        if not self.is_answered(response):
+            return ""
+        sequence, _, _ = self.placed(response)
+        text = " → ".join(self.items[i] for i in sequence)
+        return (text + (" (incomplete)" if len(sequence) < len(self.items) else ""))[:200]

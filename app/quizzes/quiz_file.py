@@ -1,0 +1,145 @@
+"""Quizzes as files: ``course/modules/<module>/<key>.quiz.yaml``, loaded with file:line errors.
+
+    uuid: 3d6f...                 # stable identity: grades follow it if the file is renamed
+    title: Check your understanding
+    intro: Markdown shown above the questions.
+    policy: {attempts: 2, ...}    # see policy.py
+    shuffle: false                # present the questions in a per-student random order
+    questions:
+      - id: definition            # unique in the quiz; answers are stored under it
+        type: single              # see ``flask quiz types`` and docs/authoring.md
+        text: Markdown ...
+        ...
+
+Units embed one with ``::: quiz <key>``.
+"""
+import random
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..content import markdown_render
+from . import policy as policy_mod
+from . import yaml_lines
+from .questions import base
+
+SUFFIX = ".quiz.yaml"
+KEYS = {"uuid", "title", "intro", "policy", "questions", "shuffle"}
+
+
+@dataclass
+class Quiz:
+    uuid: str
+    key: str
+    title: str
+    path: str  # relative to the course's parent, as problems print it
+    intro_html: str = ""
+    policy: policy_mod.Policy = field(default_factory=policy_mod.Policy)
+    questions: list = field(default_factory=list)
+    shuffle: bool = False
+    module: object = None
+    units: list = field(default_factory=list)  # units that embed it
+
+    @property
+    def points(self):
+        return sum(q.points for q in self.questions)
+
+    def question(self, question_id):
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def variant(self, seed):
+        """``(ordered questions, {question id: variables})`` for an attempt's ``seed``."""
+        rng = random.Random(f"{self.uuid}:{seed}")
+        order = list(self.questions)
+        if self.shuffle:
+            rng.shuffle(order)
+        variants = {}
+        for question in self.questions:  # file order, so adding shuffle keeps the values
+            variants[question.id] = question.draw(random.Random(f"{self.uuid}:{seed}:{question.id}"))
+        return order, variants
+
+    @property
+    def url(self):
+        return self.units[0].url + f"#quiz-{self.key}" if self.units else None
+
+
+def load(path, rel_path, key):
+    """``(quiz or None, [(line, message)])`` for one quiz file."""
+    problems = []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [(1, f"not UTF-8 text: {exc.reason}")]
+    try:
+        data = yaml_lines.load(text)
+    except yaml_lines.YamlError as exc:
+        return None, [(exc.line, exc.message)]
+    if not isinstance(data, dict):
+        return None, [(1, "a quiz file is a mapping: uuid, title, policy, questions")]
+    for name in data:
+        if name not in KEYS:
+            problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(sorted(KEYS))})"))
+    quiz_uuid = _uuid(data, problems)
+    title = str(data.get("title") or "").strip()
+    if not title:
+        problems.append((data.line_of("title"), "missing 'title'"))
+    try:
+        policy = policy_mod.parse(data.get("policy"))
+    except policy_mod.PolicyError as exc:
+        block = data.get("policy")
+        line = block.line_of(exc.key) if hasattr(block, "line_of") and exc.key else data.line_of("policy")
+        problems.append((line, f"policy: {exc.message}"))
+        policy = policy_mod.Policy()
+    intro = data.get("intro")
+    quiz = Quiz(uuid=quiz_uuid, key=key, title=title, path=rel_path, policy=policy,
+                intro_html=Markup(markdown_render.render(str(intro))) if intro else Markup(""),
+                shuffle=bool(data.get("shuffle", False)))
+    quiz.questions = _questions(data, rel_path, problems)
+    if not quiz.questions and not any("questions" in m for _, m in problems):
+        problems.append((data.line_of("questions"), "a quiz needs at least one question"))
+    return quiz, problems
+
+
+def _uuid(data, problems):
+    value = data.get("uuid")
+    if not value:
+        problems.append((1, "missing 'uuid' (python -c 'import uuid; print(uuid.uuid4())')"))
+        return ""
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError:
+        problems.append((data.line_of("uuid"), f"'uuid' is not a valid UUID: {value!r}"))
+        return ""
+
+
+def _questions(data, rel_path, problems):
+    items = data.get("questions")
+    if not isinstance(items, list):
+        problems.append((data.line_of("questions"), "'questions' must be a list of questions"))
+        return []
+    questions, seen = [], {}
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append((data.line_of("questions"), f"question {index} must be a mapping (id, type, text, ...)"))
+            continue
+        qid = item.get("id")
+        if not isinstance(qid, (str, int)) or isinstance(qid, bool) or not str(qid).strip():
+            problems.append((item.line, f"question {index}: missing 'id' (a short name, unique in this quiz)"))
+            continue
+        qid = str(qid)
+        if qid in seen:
+            problems.append((item.line_of("id"), f"duplicate question id '{qid}' (also on line {seen[qid]})"))
+            continue
+        seen[qid] = item.line_of("id")
+        kind = base.get(item.get("type"))
+        if kind is None:
+            problems.append((item.line_of("type"), f"question '{qid}': unknown type {item.get('type')!r} "
+                                                   f"(known: {', '.join(base.names())})"))
+            continue
+        try:
+            questions.append(kind.from_config(item, rel_path))
+        except base.QuestionError as exc:
+            problems.append((exc.line or item.line, f"question '{qid}': {exc.message}"))
+    return questions

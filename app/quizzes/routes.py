@@ -1,0 +1,104 @@
+"""A student's side of quizzes: start, answer (autosaved), submit, review, and their grades."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..content import current_course
+from ..courseware.access import can_read_module
+from ..extensions import db
+from ..models import QuizAttempt
+from ..security import signed_in
+from . import bp, service
+
+
+def _quiz_for_reader(quiz_uuid):
+    quiz = service.quiz_or_none(quiz_uuid)
+    if quiz is None or quiz.module is None or not can_read_module(quiz.module):
+        abort(404)
+    return quiz
+
+
+def _own_attempt(attempt_id):
+    """The signed-in student's attempt and its quiz; 404 for anyone else's."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    quiz = service.quiz_or_none(attempt.quiz_uuid)
+    if quiz is None:
+        abort(404)
+    return attempt, quiz
+
+
+@bp.post("/quizzes/<quiz_uuid>/start")
+@signed_in
+def start(quiz_uuid):
+    quiz = _quiz_for_reader(quiz_uuid)
+    attempt, why = service.start(current_user, quiz)
+    if attempt is None:
+        flash(why, "error")
+        return redirect(quiz.url or url_for("courseware.programme"))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/quizzes/attempts/<int:attempt_id>")
+@signed_in
+def attempt(attempt_id):
+    attempt, quiz = _own_attempt(attempt_id)
+    service.close_if_overdue(attempt, quiz)
+    order, variants = quiz.variant(attempt.seed)
+    if attempt.is_open:
+        return render_template("quizzes/take.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
+                               drafts=attempt.draft_responses, due=service.due_for(attempt.user_id, quiz))
+    attempts = service.attempts_of(attempt.user_id, quiz)
+    shown = service.visibility(attempt, quiz, attempts)
+    return render_template("quizzes/review.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
+                           shown=shown, attempts=attempts, owner=attempt.user, tutor_view=False)
+
+
+@bp.post("/quizzes/attempts/<int:attempt_id>/save")
+@signed_in
+def save(attempt_id):
+    """Autosave (JSON for the page's script) or 'Save and leave' (a plain form post)."""
+    attempt, quiz = _own_attempt(attempt_id)
+    saved = service.save_drafts(attempt, service.responses_from(quiz, request.form))
+    if request.accept_mimetypes.best == "application/json":
+        if not saved:
+            return jsonify(saved=False, error="This attempt is closed: its time is up or it was submitted.",
+                           review=url_for("quizzes.attempt", attempt_id=attempt.id)), 409
+        return jsonify(saved=True, saved_at=attempt.saved_at.isoformat() + "Z")
+    if saved:
+        flash("Your answers are saved. Come back to this attempt whenever you like.", "success")
+        return redirect(quiz.url or url_for("quizzes.grades"))
+    flash("This attempt is closed, so your latest changes could not be saved.", "error")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/quizzes/attempts/<int:attempt_id>/submit")
+@signed_in
+def submit(attempt_id):
+    attempt, quiz = _own_attempt(attempt_id)
+    was_open = attempt.is_open
+    service.submit(attempt, quiz, service.responses_from(quiz, request.form))
+    if was_open and attempt.auto_submitted:
+        flash("The time for this attempt ran out, so it was graded on the answers saved before the deadline.",
+              "info")
+    elif was_open:
+        flash("Your attempt is submitted.", "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/grades")
+@signed_in
+def grades():
+    """The signed-in student's grade on every quiz they can take, by module."""
+    course = current_course()
+    rows = []
+    for module in course.modules:
+        if not can_read_module(module):
+            continue
+        for quiz in module.quizzes.values():
+            if not quiz.uuid:
+                continue
+            attempts = service.attempts_of(current_user.id, quiz)
+            rows.append((module, quiz, service.grade_of(current_user.id, quiz, attempts), attempts,
+                         service.due_for(current_user.id, quiz)))
+    return render_template("quizzes/grades.html", rows=rows)

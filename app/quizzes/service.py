@@ -1,0 +1,245 @@
+"""Taking and grading quizzes: the one place attempts change state.
+
+An attempt is *open* while the student works (answers autosaved as drafts), then *submitted*
+exactly once: the submit is a conditional update (``status = 'open'``), so a double click, a
+resent request or two workers racing grade it once. An attempt whose deadline passed is
+submitted with the drafts saved before the deadline, the next time anyone looks at it.
+Grading happens here, on the server, with the same ``sims/`` code for simulation questions.
+"""
+import json
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..content import current_course
+from ..extensions import db
+from ..models import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
+from ..models.quiz import OPEN, SUBMITTED
+from ..models.user import utcnow
+from .policy import GRACE
+from .questions.base import GradeContext
+
+MAX_RESPONSE_CHARS = 20_000  # per answer: an essay of 3,000 words fits easily
+
+
+def quiz_or_none(quiz_uuid):
+    return current_course().quizzes_by_uuid.get(quiz_uuid)
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+def extension_for(user_id, quiz):
+    return db.session.scalar(sa.select(DueExtension).where(
+        DueExtension.user_id == user_id, DueExtension.quiz_uuid == quiz.uuid))
+
+
+def due_for(user_id, quiz):
+    """The student's due time: their extension if they have one, else the quiz's."""
+    extension = extension_for(user_id, quiz)
+    return extension.due if extension is not None else quiz.policy.due
+
+
+# -- attempts -------------------------------------------------------------------------------
+
+def attempts_of(user_id, quiz):
+    """The student's attempts at ``quiz``, oldest first, with overdue ones submitted."""
+    attempts = list(db.session.scalars(sa.select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.quiz_uuid == quiz.uuid).order_by(QuizAttempt.number)))
+    for attempt in attempts:
+        close_if_overdue(attempt, quiz)
+    return attempts
+
+
+def open_attempt(attempts):
+    return next((a for a in attempts if a.is_open), None)
+
+
+def start(user, quiz, now=None):
+    """``(attempt, "")`` (the open attempt if there is one) or ``(None, why not)``."""
+    now = now or utcnow()
+    attempts = attempts_of(user.id, quiz)
+    current = open_attempt(attempts)
+    if current is not None:
+        return current, ""
+    due = due_for(user.id, quiz)
+    allowed, why = quiz.policy.may_start(now, due, len(attempts))
+    if not allowed:
+        return None, why
+    attempt = QuizAttempt(
+        quiz_uuid=quiz.uuid, user_id=user.id, number=len(attempts) + 1, seed=secrets.randbelow(2**31),
+        started_at=now, deadline=quiz.policy.attempt_deadline(now, due), drafts="{}",
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same student started it twice at once: use the other one
+        db.session.rollback()
+        return open_attempt(attempts_of(user.id, quiz)), ""
+    return attempt, ""
+
+
+def accepts_answers(attempt, now=None):
+    now = now or utcnow()
+    return attempt.is_open and (attempt.deadline is None or now <= attempt.deadline + GRACE)
+
+
+def responses_from(quiz, form):
+    """``{question id: response}`` for every question of ``quiz`` in ``form``, length-limited."""
+    responses = {}
+    for question in quiz.questions:
+        value = question.parse(form)
+        if len(json.dumps(value)) > MAX_RESPONSE_CHARS:
+            value = _truncate(value)
+        responses[question.id] = value
+    return responses
+
+
+def save_drafts(attempt, responses, now=None):
+    """Keep the student's answers so far; False when the attempt no longer takes answers."""
+    now = now or utcnow()
+    if not accepts_answers(attempt, now):
+        return False
+    drafts = attempt.draft_responses
+    drafts.update(responses)
+    attempt.drafts = json.dumps(drafts)
+    attempt.saved_at = now
+    db.session.commit()
+    return True
+
+
+def submit(attempt, quiz, responses=None, now=None):
+    """Grade and close ``attempt`` once; later calls return it unchanged.
+
+    Answers sent after the deadline (plus a minute's grace) are not taken: the attempt is graded
+    on the drafts saved in time, and marked as submitted automatically at its deadline.
+    """
+    now = now or utcnow()
+    late = not accepts_answers(attempt, now) and attempt.is_open
+    if responses is not None and not late:
+        drafts = attempt.draft_responses
+        drafts.update(responses)
+        final = drafts
+    else:
+        final = attempt.draft_responses
+    submitted_at = min(now, attempt.deadline) if late and attempt.deadline else now
+    claimed = db.session.execute(
+        sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN)
+        .values(status=SUBMITTED, submitted_at=submitted_at, auto_submitted=late, drafts=json.dumps(final))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return attempt
+    db.session.refresh(attempt)
+    _grade(attempt, quiz, final)
+    db.session.commit()
+    return attempt
+
+
+def close_if_overdue(attempt, quiz, now=None):
+    now = now or utcnow()
+    if attempt.is_open and attempt.deadline is not None and now > attempt.deadline + GRACE:
+        submit(attempt, quiz, None, now)
+
+
+def _grade(attempt, quiz, responses):
+    _, variants = quiz.variant(attempt.seed)
+    context = GradeContext(user=attempt.user)
+    for question in quiz.questions:
+        response = responses.get(question.id, "")
+        result = question.grade(response, variants[question.id], context)
+        attempt.answers.append(QuizAnswer(
+            question_id=question.id, response=json.dumps(response), summary=question.summarise(response)[:200],
+            score=result.score, points=question.points, feedback=str(result.feedback or ""),
+        ))
+    rescore(attempt, quiz)
+
+
+def rescore(attempt, quiz):
+    """Recompute the attempt's scores from its answers (after a tutor grades an essay)."""
+    points = sum(a.points for a in attempt.answers)
+    if any(a.score is None for a in attempt.answers):
+        attempt.raw_score = None
+        attempt.score = None
+        return
+    attempt.raw_score = sum(a.score * a.points for a in attempt.answers) / points if points else 0.0
+    due = due_for(attempt.user_id, quiz)
+    policy = quiz.policy
+    attempt.score = policy.final_score(attempt.raw_score, attempt.number, attempt.submitted_at, due)
+    attempt.penalty = 1 - (1 - policy.attempt_fraction(attempt.number)) * (
+        1 - policy.late_fraction(attempt.submitted_at, due))
+
+
+def grade_answer(answer, quiz, rubric_choices, comment, tutor, now=None):
+    """A tutor's rubric grade for an essay answer; returns the ``Grade`` (raises ValueError)."""
+    question = quiz.question(answer.question_id)
+    result = question.grade_rubric(rubric_choices)
+    answer.rubric = json.dumps({str(k): v for k, v in rubric_choices.items()})
+    answer.score = result.score
+    answer.feedback = str(result.feedback or "")
+    answer.comment = comment or None
+    answer.graded_by_id = tutor.id
+    answer.graded_at = now or utcnow()
+    rescore(answer.attempt, quiz)
+    db.session.commit()
+    return result
+
+
+# -- grades ---------------------------------------------------------------------------------
+
+@dataclass
+class QuizGrade:
+    """A student's grade on one quiz, as the gradebook and the student see it."""
+
+    score: float | None  # 0..1, None when nothing counts yet
+    attempts: int
+    waiting: bool  # an essay waits for a tutor
+    override: GradeOverride | None
+    in_progress: bool
+
+    @property
+    def percent(self):
+        return None if self.score is None else round(100 * self.score, 1)
+
+
+def grade_of(user_id, quiz, attempts=None):
+    attempts = attempts if attempts is not None else attempts_of(user_id, quiz)
+    override = db.session.scalar(sa.select(GradeOverride).where(
+        GradeOverride.user_id == user_id, GradeOverride.quiz_uuid == quiz.uuid))
+    submitted = [a for a in attempts if a.status == SUBMITTED]
+    counted = quiz.policy.counted([a.score for a in submitted])
+    return QuizGrade(
+        score=override.score if override is not None else counted,
+        attempts=len(submitted),
+        waiting=any(a.waiting_for_tutor for a in submitted),
+        override=override,
+        in_progress=any(a.is_open for a in attempts),
+    )
+
+
+@dataclass
+class Visibility:
+    feedback: bool
+    answers: bool
+
+
+def visibility(attempt, quiz, attempts, now=None):
+    """What the student may see of a submitted ``attempt`` now, under the quiz's policy."""
+    now = now or utcnow()
+    if attempt.is_open:
+        return Visibility(False, False)
+    due = due_for(attempt.user_id, quiz)
+    submitted = sum(1 for a in attempts if a.status == SUBMITTED)
+    has_open = any(a.is_open for a in attempts)
+    return Visibility(
+        feedback=quiz.policy.shows_feedback(now, due),
+        answers=quiz.policy.shows_answers(now, due, submitted, has_open),
+    )
+
+
+def _truncate(value):
+    """An over-long response kept as (cut) text: graded wrong, but nothing crashes."""
+    return (value if isinstance(value, str) else json.dumps(value))[:MAX_RESPONSE_CHARS]

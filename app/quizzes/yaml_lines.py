@@ -1,0 +1,66 @@
+"""YAML that remembers where things are, so a quiz file's errors name their line.
+
+``load(text)`` returns ordinary dicts, lists and scalars, except that every mapping is a
+``LinedDict``: ``.line`` is the 1-based line where the mapping starts and ``.key_lines`` maps
+each key to its line. Raises ``YamlError(line, message)`` on a syntax error.
+"""
+import yaml
+
+
+class YamlError(Exception):
+    def __init__(self, line, message):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class LinedDict(dict):
+    line = 1
+    key_lines = None
+
+    def line_of(self, key):
+        """The line of ``key`` (or of the mapping when the key is missing)."""
+        return (self.key_lines or {}).get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    result = LinedDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise YamlError(key_node.start_mark.line + 1, "a key must be plain text") from None
+        if key in result:
+            raise YamlError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+# Dates stay text ("2026-02-01 17:00"); the quiz loader parses them with clear messages.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load(text):
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except YamlError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlError(line, f"bad YAML: {problem}") from None
+    return LinedDict() if data is None else data

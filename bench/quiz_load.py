@@ -1,0 +1,551 @@
+"""Benchmark: a cohort submitting a quiz at the same moment, on SQLite and on PostgreSQL.
+
+    python bench/quiz_load.py [--students 200] [--workers 4] [--threads 1] [--backend both]
+
+For each backend it makes a fresh database (``flask db upgrade``; for PostgreSQL a throwaway
+database on ``--postgres-url``'s server, dropped at the end), a copy of ``course/`` with a
+10-question quiz (``bench.quiz.yaml``, one attempt, every question graded automatically)
+embedded in unit 1 of module 1, and ``--students`` accounts in one PGCert cohort. It starts
+gunicorn with ``LEADUP_ENV=production`` on a free port of 127.0.0.1 (as ``bench/pages.py``
+does); every student signs in through the form, opens the unit, starts the quiz and reads the
+attempt page (not timed). Then all of them post their answers at the same moment (a barrier),
+and once more (a resend, as a phone on flaky Wi-Fi would). It prints p50/p99/max latency,
+errors and throughput of both rounds, and reads the database to check that every submission
+was stored exactly once: one submitted attempt per student, each with one graded answer per
+question. The exit status is 1 if a submission was lost or duplicated or a request failed; a
+p99 over the 1 s target is reported, not an error.
+"""
+import argparse
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.pages import (HOST, MODULE, cookie_header, cookies_from, free_port, percentile,  # noqa: E402
+                         request, start_gunicorn, stop)
+
+QUIZ_UUID = "7f3c2b9e-5d41-4a6e-9b0f-1c8e2d4a6b35"
+QUIZ_KEY = "bench"
+UNIT_FILE = "01-what-makes-a-city-smart.md"
+UNIT_PATH = f"/modules/{MODULE}/what-makes-a-city-smart"
+PASSWORD = "bench-password-2026"
+TARGET_P99_S = 1.0
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+QUIZ_YAML = f"""\
+uuid: {QUIZ_UUID}
+title: Bench quiz
+intro: Ten questions, one attempt, all marked automatically.
+policy:
+  attempts: 1
+  feedback: after_submit
+  answers: after_submit
+questions:
+  - id: wave
+    type: single
+    text: Which wave of smart-city practice was led by business?
+    options:
+      - text: The first
+      - text: The third
+        correct: true
+  - id: families
+    type: multiple
+    text: Which are families of challenge in the course deck? Select all that apply.
+    options:
+      - {{text: Siloedness, correct: true}}
+      - {{text: Skills and capabilities, correct: true}}
+      - {{text: Too much funding}}
+  - id: twin
+    type: truefalse
+    text: A digital twin must be updated in real time.
+    answer: false
+  - id: mean-trip
+    type: numeric
+    text: What is the mean commuting distance, in km?
+    answer: 13.56
+    tolerance: 0.1
+    unit: km
+  - id: method
+    type: text
+    text: Name the iterative method that balances a doubly-constrained gravity model.
+    answers:
+      - {{text: Furness, score: 1}}
+      - {{regex: "^(iterative )?proportional fitting$", score: 1}}
+  - id: process
+    type: ordering
+    text: Put the stages in order.
+    items: [Identify the public value sought, Build the business case, Pilot, Scale]
+  - id: roles
+    type: matching
+    text: Match each role to what it does.
+    pairs:
+      - {{left: Sponsor, right: Provides the mandate and resources}}
+      - {{left: Champion, right: Advocates for the innovation}}
+    distractors: [Audits the accounts]
+  - id: gravity
+    type: cloze
+    text: |
+      Each origin's total equals its [[workers]], each destination's its [[jobs]], and the mean
+      trip is [[mean]] km.
+    gaps:
+      workers: {{answers: [working residents, workers]}}
+      jobs: {{options: [jobs, homes, roads], answer: jobs}}
+      mean: {{answer: 13.56, tolerance: 0.1}}
+  - id: knowing
+    type: single
+    text: Evidence exists but nobody is entitled to act on it. What is this?
+    options:
+      - text: Knowing without governing
+        correct: true
+      - text: Governing without knowing
+  - id: share
+    type: numeric
+    text: What percentage of 59,865 is 33,704? One decimal place.
+    answer: "=100 * 33704 / 59865"
+    tolerance: 0.5
+    unit: "%"
+"""
+QUESTION_IDS = re.findall(r"^  - id: (\S+)$", QUIZ_YAML, re.MULTILINE)
+QUESTIONS = len(QUESTION_IDS)
+
+
+# -- the course, the database and the students ---------------------------------------------------
+
+def prepare_course(folder):
+    """A copy of ``course/`` with the bench quiz embedded at the end of unit 1 of module 1."""
+    shutil.copytree(ROOT / "course", folder)
+    module = folder / "modules" / MODULE
+    (module / f"{QUIZ_KEY}.quiz.yaml").write_text(QUIZ_YAML, encoding="utf-8")
+    with (module / UNIT_FILE).open("a", encoding="utf-8") as unit:
+        unit.write(f"\n::: quiz {QUIZ_KEY}\n:::\n")
+
+
+def email(index):
+    return f"student-{index + 1:03d}@bench.leadup.example"
+
+
+def create_students(count):
+    """Run in the server's environment: ``count`` students in one PGCert cohort.
+
+    Hashing a password takes tens of milliseconds, so every student shares one hash."""
+    from werkzeug.security import generate_password_hash
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Cohort, Membership, Role, User
+
+    app = create_app()
+    with app.app_context():
+        password_hash = generate_password_hash(PASSWORD)
+        cohort = Cohort(name="Bench PGCert", level_id="pgcert")
+        for index in range(count):
+            user = User(email=email(index), name=f"Bench student {index + 1}", role=Role.STUDENT.value,
+                        password_hash=password_hash)
+            cohort.memberships.append(Membership(user=user, role=Role.STUDENT.value))
+        db.session.add(cohort)
+        db.session.commit()
+
+
+def flask_setup(env, students):
+    """Migrate the database named by ``env`` and create the students."""
+    commands = [
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        [sys.executable, "-c", f"from bench.quiz_load import create_students; create_students({students})"],
+    ]
+    for command in commands:
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise BenchError(f"{' '.join(command[1:])} failed:\n{result.stdout}\n{result.stderr}")
+
+
+class BenchError(Exception):
+    """Something that stops one backend's run (its message says what)."""
+
+
+# -- one student's browser (not timed) -----------------------------------------------------------
+
+class SubmitForm(HTMLParser):
+    """The fields of the attempt page's submit form, filled as a hurried student would.
+
+    Hidden fields are sent as they are, a radio group or checkboxes get their first value, a
+    select its first non-empty option, and every text box ``13.56``."""
+
+    TYPED = "13.56"
+
+    def __init__(self):
+        super().__init__()
+        self.inside = False
+        self.fields = []
+        self.chosen = set()  # radio and checkbox names already given a value
+        self.select = None  # name of the open <select> still waiting for an option
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action", "").endswith("/submit")
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind == "hidden":
+                self.fields.append((name, attrs.get("value", "")))
+            elif kind in ("radio", "checkbox"):
+                if name not in self.chosen:
+                    self.chosen.add(name)
+                    self.fields.append((name, attrs.get("value", "on")))
+            elif kind not in ("submit", "button", "reset", "image", "file"):
+                self.fields.append((name, self.TYPED))
+        elif tag == "textarea" and name:
+            self.fields.append((name, self.TYPED))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and attrs.get("value"):
+            self.fields.append((self.select, attrs["value"]))
+            self.select = None
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+
+
+def csrf_in(body):
+    match = re.search(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"', body)
+    return match.group(1).decode() if match else None
+
+
+class Student:
+    """A signed-in student with an open attempt and the answers they will post."""
+
+    def __init__(self, port, index, unit_path):
+        self.port = port
+        self.email = email(index)
+        self.jar = {}
+        self.unit_path = unit_path
+        self.attempt_id = None
+        self.body = None
+
+    def send(self, method, path, form=None):
+        headers = {"Cookie": cookie_header(self.jar)} if self.jar else {}
+        body = None
+        if form is not None:
+            headers.update(FORM)
+            body = urllib.parse.urlencode(form)
+        status, response_headers, content = request(self.port, method, path, body=body, headers=headers)
+        cookies_from(response_headers, self.jar)
+        location = next((v for k, v in response_headers if k.lower() == "location"), "")
+        return status, urllib.parse.urlsplit(location).path, content
+
+    def prepare(self):
+        """Sign in, open the unit, start the quiz and read its attempt page."""
+        status, _, body = self.send("GET", "/login")
+        token = csrf_in(body)
+        if status != 200 or not token:
+            raise BenchError(f"{self.email}: GET /login answered HTTP {status} without a CSRF token")
+        status, _, _ = self.send("POST", "/login", {"csrf_token": token, "email": self.email, "password": PASSWORD})
+        if status != 302:
+            raise BenchError(f"{self.email}: signing in answered HTTP {status}")
+        status, _, body = self.send("GET", self.unit_path)
+        start = f"/quizzes/{QUIZ_UUID}/start"
+        token = csrf_in(body)
+        if status != 200 or start.encode() not in body or not token:
+            raise BenchError(f"{self.email}: {self.unit_path} (HTTP {status}) has no start button for the bench quiz")
+        status, location, _ = self.send("POST", start, {"csrf_token": token})
+        match = re.fullmatch(r"/quizzes/attempts/(\d+)", location)
+        if status != 302 or not match:
+            raise BenchError(f"{self.email}: starting the quiz answered HTTP {status} to {location or 'nowhere'}")
+        self.attempt_id = int(match.group(1))
+        status, _, body = self.send("GET", location)
+        form = SubmitForm()
+        form.feed(body.decode())
+        names = {name for name, _ in form.fields}
+        if status != 200 or "csrf_token" not in names:
+            raise BenchError(f"{self.email}: the attempt page {location} (HTTP {status}) has no submit form")
+        self.body = urllib.parse.urlencode(form.fields)
+        return sum(1 for qid in QUESTION_IDS
+                   if any(n == f"q-{qid}" or n.startswith((f"q-{qid}-", f"q-{qid}.", f"q-{qid}[")) for n in names))
+
+    @property
+    def attempt_path(self):
+        return f"/quizzes/attempts/{self.attempt_id}"
+
+
+# -- the timed rounds -----------------------------------------------------------------------------
+
+def submit_round(students, timeout):
+    """Every student posts their answers once, all released by one barrier; returns figures."""
+    results = [None] * len(students)
+    gate = threading.Barrier(len(students) + 1)
+
+    def post(index, student):
+        headers = dict(FORM, Cookie=cookie_header(student.jar))
+        gate.wait()
+        began = time.perf_counter()
+        connection = http.client.HTTPConnection(HOST, student.port, timeout=timeout)
+        try:
+            connection.request("POST", f"{student.attempt_path}/submit", body=student.body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            location = urllib.parse.urlsplit(response.getheader("Location", "")).path
+            ok = response.status == 302 and location == student.attempt_path
+            outcome = "ok" if ok else f"HTTP {response.status}" + (f" to {location}" if location else "")
+        except (OSError, http.client.HTTPException) as exc:
+            outcome = type(exc).__name__
+        finally:
+            connection.close()
+        results[index] = (time.perf_counter() - began, outcome)
+
+    threads = [threading.Thread(target=post, args=pair, daemon=True) for pair in enumerate(students)]
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies = sorted(seconds for seconds, outcome in results if outcome == "ok")
+    errors = {}
+    for _, outcome in results:
+        if outcome != "ok":
+            errors[outcome] = errors.get(outcome, 0) + 1
+    return {
+        "requests": len(results),
+        "ok": len(latencies),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "seconds": round(elapsed, 3),
+        "per_second": round(len(results) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan"),
+    }
+
+
+# -- checking what was stored ---------------------------------------------------------------------
+
+def stored(database_url, students):
+    """Count, from the database itself, what the submissions left behind."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(engine_url(database_url))
+    try:
+        with engine.connect() as connection:
+            attempts = connection.execute(sa.text(
+                "SELECT u.email, a.id, a.status, a.raw_score, COUNT(q.id) "
+                "FROM quiz_attempts a JOIN users u ON u.id = a.user_id "
+                "LEFT JOIN quiz_answers q ON q.attempt_id = a.id "
+                "WHERE a.quiz_uuid = :uuid GROUP BY u.email, a.id, a.status, a.raw_score"
+            ), {"uuid": QUIZ_UUID}).all()
+            answers = connection.execute(sa.text(
+                "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
+                "WHERE a.quiz_uuid = :uuid"), {"uuid": QUIZ_UUID}).scalar_one()
+            blank = connection.execute(sa.text(
+                "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
+                "WHERE a.quiz_uuid = :uuid AND q.response IN ('\"\"', '[]', '{}', 'null')"),
+                {"uuid": QUIZ_UUID}).scalar_one()
+    finally:
+        engine.dispose()
+    by_student = {}
+    for student_email, _, status, raw_score, count in attempts:
+        by_student.setdefault(student_email, []).append((status, raw_score, count))
+    expected = {s.email for s in students}
+    complete = {e for e, rows in by_student.items()
+                if len(rows) == 1 and rows[0][0] == "submitted" and rows[0][2] == QUESTIONS and rows[0][1] is not None}
+    lost = sum(1 for e in expected if not any(status == "submitted" for status, _, _ in by_student.get(e, [])))
+    duplicated = sum(len(rows) - 1 for rows in by_student.values() if len(rows) > 1)
+    incomplete = sum(1 for e in expected if e in by_student and e not in complete)
+    return {
+        "attempts": len(attempts),
+        "submitted": sum(1 for row in attempts if row[2] == "submitted"),
+        "answers": answers,
+        "expected_answers": len(students) * QUESTIONS,
+        "blank_answers": blank,
+        "lost": lost,
+        "duplicated": duplicated,
+        "incomplete": incomplete,
+        "exactly_once": len(complete) == len(expected) and len(attempts) == len(expected),
+    }
+
+
+def engine_url(database_url):
+    if database_url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return database_url
+
+
+# -- one backend -----------------------------------------------------------------------------------
+
+def base_env(tmp, database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_"))}
+    env.update(
+        FLASK_APP="app",
+        DATABASE_URL=database_url,
+        COURSE_DIR=str(tmp / "course"),
+        LEADUP_ENV="production",
+        SECRET_KEY="bench-not-secret",
+        SESSION_COOKIE_SECURE="0",  # plain http on 127.0.0.1
+        LOGIN_RATE_LIMIT="100000 per minute",  # every student signs in from 127.0.0.1
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return env
+
+
+def run_backend(database_url, tmp, args):
+    """Set up, load and check one database; returns the figures."""
+    env = base_env(tmp, database_url)
+    flask_setup(env, args.students)
+    port = free_port()
+    log = tmp / "gunicorn.log"
+    process = start_gunicorn(env, port, args.workers, args.threads, log)
+    try:
+        students = [Student(port, index, UNIT_PATH) for index in range(args.students)]
+        began = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(args.students, 16)) as pool:
+            fields = set(pool.map(Student.prepare, students))
+        if fields != {QUESTIONS}:
+            raise BenchError(f"the attempt pages showed fields for {sorted(fields)} questions, not {QUESTIONS}")
+        prepared = time.perf_counter() - began
+        first = submit_round(students, args.timeout)
+        resend = submit_round(students, args.timeout)
+    finally:
+        stop(process)
+    log_text = log.read_text(errors="replace") if log.exists() else ""
+    return {
+        "prepare_seconds": round(prepared, 1),
+        "submit": first,
+        "resend": resend,
+        "stored": stored(database_url, students),
+        "server_log": {
+            "tracebacks": log_text.count("Traceback"),
+            "database_is_locked": log_text.count("database is locked"),
+            "first_error": next((line for line in log_text.splitlines() if "Error" in line), ""),
+        },
+    }
+
+
+def run_sqlite(tmp, args):
+    return run_backend(f"sqlite:///{tmp / 'bench.sqlite'}", tmp, args)
+
+
+def run_postgres(tmp, args):
+    """On a throwaway database of ``--postgres-url``'s server, dropped afterwards."""
+    try:
+        import psycopg
+        admin = psycopg.connect(args.postgres_url, autocommit=True, connect_timeout=5)
+    except Exception as exc:  # no driver, no server, refused: this backend is skipped
+        return {"skipped": f"{args.postgres_url}: {str(exc).strip() or type(exc).__name__}"}
+    name = f"leadup_bench_{os.getpid()}"
+    parts = urllib.parse.urlsplit(args.postgres_url)
+    database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            return run_backend(database_url, tmp, args)
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        admin.close()
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+def print_backend(name, result):
+    if "skipped" in result:
+        print(f"\n{name}: skipped: {result['skipped']}")
+        return
+    if "failed" in result:
+        print(f"\n{name}: FAILED: {result['failed']}")
+        return
+    print(f"\n{name} (students ready in {result['prepare_seconds']} s)")
+    print(f"  {'round':<8} {'requests':>8} {'errors':>7} {'seconds':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'max ms':>8}")
+    for label in ("submit", "resend"):
+        r = result[label]
+        print(f"  {label:<8} {r['requests']:>8} {r['errors']:>7} {r['seconds']:>8.2f} {r['per_second']:>7.1f} "
+              f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f}")
+        for kind, count in r["error_kinds"].items():
+            print(f"           {count} x {kind}")
+    s = result["stored"]
+    verdict = "yes" if s["exactly_once"] else "NO"
+    print(f"  stored exactly once: {verdict} ({s['submitted']} submitted attempts of {s['attempts']}, "
+          f"{s['answers']}/{s['expected_answers']} answers, {s['blank_answers']} blank; "
+          f"lost {s['lost']}, duplicated {s['duplicated']}, incomplete {s['incomplete']})")
+    p99 = result["submit"]["p99_ms"] / 1000
+    print(f"  p99 of the submit round: {p99:.2f} s ({'meets' if p99 < TARGET_P99_S else 'OVER'} "
+          f"the target of {TARGET_P99_S:g} s)")
+    log = result["server_log"]
+    if log["tracebacks"] or log["database_is_locked"]:
+        print(f"  server log: {log['tracebacks']} tracebacks, {log['database_is_locked']} 'database is locked'; "
+              f"first: {log['first_error']}")
+
+
+def failed(result):
+    if "skipped" in result:
+        return False
+    if "failed" in result:
+        return True
+    return (not result["stored"]["exactly_once"] or result["submit"]["errors"] or result["resend"]["errors"]
+            or result["stored"]["blank_answers"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=200, help="students submitting at once (default 200)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker; more than 1 uses the gthread worker (default 1: sync workers)")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL),
+                        help=f"a PostgreSQL server to make a throwaway database on (default {POSTGRES_URL}, "
+                             "or $BENCH_POSTGRES_URL)")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds a submission may take (default 60)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    runners = {"sqlite": run_sqlite, "postgres": run_postgres}
+    names = list(runners) if args.backend == "both" else [args.backend]
+    results = {}
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="leadup-quiz-bench-") as tmp:
+            tmp = Path(tmp)
+            prepare_course(tmp / "course")
+            try:
+                results[name] = runners[name](tmp, args)
+            except BenchError as exc:
+                results[name] = {"failed": str(exc)}
+
+    worker = (f"{args.workers} sync workers" if args.threads <= 1
+              else f"{args.workers} gthread workers x {args.threads} threads")
+    print(f"\n{args.students} students submit a {QUESTIONS}-question quiz at once; gunicorn, {worker}; "
+          f"{os.cpu_count()} CPUs")
+    for name, result in results.items():
+        print_backend(name, result)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "students": args.students,
+            "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(), "results": results,
+        }, indent=2))
+    return 1 if any(failed(r) for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Taking a quiz: start, autosave, submit once, deadlines, extensions, who may see what."""
+import json
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import DueExtension, QuizAnswer, QuizAttempt
+from app.models.user import utcnow
+from app.quizzes import service
+from tests.conftest import write
+
+UNIT = "/modules/m1-digital-innovation/what-makes-a-city-smart"
+QUIZ_UUID = "11111111-2222-4333-8444-555555555555"
+QUIZ = """\
+uuid: 11111111-2222-4333-8444-555555555555
+title: Waves and distances
+intro: A short check.
+policy:
+  attempts: 2
+  penalty: 10%
+{extra}
+questions:
+  - id: wave
+    type: single
+    text: Which wave of smart cities is led by citizens?
+    options:
+      - {{text: The first wave, feedback: FIRST-WRONG-FEEDBACK}}
+      - {{text: The third wave, correct: true, feedback: THIRD-RIGHT-FEEDBACK}}
+  - id: km
+    type: numeric
+    text: What was the mean commuting distance in 2011?
+    answer: 13.56
+    tolerance: 0.07
+    unit: km
+    feedback: GENERAL-FEEDBACK-KM
+  - id: essay
+    type: essay
+    points: 4
+    text: Argue for or against a city-wide sensor network.
+    rubric:
+      - criterion: Argument
+        levels:
+          - {{points: 0, description: Missing}}
+          - {{points: 4, description: Clear and supported}}
+"""
+
+
+@pytest.fixture
+def app_config(course_copy, request):
+    extra = getattr(request, "param", "")
+    write(course_copy / "modules/m1-digital-innovation/check.quiz.yaml", QUIZ.format(extra=extra))
+    unit = course_copy / "modules/m1-digital-innovation/01-what-makes-a-city-smart.md"
+    unit.write_text(unit.read_text(encoding="utf-8") + "\n::: quiz check\n:::\n", encoding="utf-8")
+    return {"COURSE_DIR": str(course_copy)}
+
+
+@pytest.fixture
+def people(make):
+    cohort = make.cohort("pgcert")
+    other = make.cohort("executive")
+    return {
+        "student": make.user("student", cohorts=[cohort]),
+        "classmate": make.user("student", cohorts=[cohort]),
+        "outsider": make.user("student", cohorts=[other]),
+        "cohort": cohort,
+    }
+
+
+def quiz():
+    return service.quiz_or_none(QUIZ_UUID)
+
+
+def start(auth):
+    response = auth.post(f"/quizzes/{QUIZ_UUID}/start")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def answers(db):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(QuizAnswer))
+
+
+def test_the_course_loads_the_quiz(app):
+    from app.content import current_course
+
+    assert not current_course().problems
+    assert quiz().title == "Waves and distances" and [q.id for q in quiz().questions] == ["wave", "km", "essay"]
+
+
+def test_unit_page_shows_the_quiz_card_without_questions(client, auth, people):
+    auth.login(people["student"])
+    html = client.get(UNIT).get_data(as_text=True)
+    assert "Waves and distances" in html and "Start the quiz" in html and "2 attempts" in html
+    assert "Which wave" not in html  # questions only on the attempt page
+
+
+def test_take_submit_review(client, auth, people, db):
+    auth.login(people["student"])
+    attempt_url = start(auth)
+    page = client.get(attempt_url).get_data(as_text=True)
+    assert "Which wave" in page and "mean commuting distance" in page
+    for secret in ("THIRD-RIGHT-FEEDBACK", "FIRST-WRONG-FEEDBACK", "GENERAL-FEEDBACK-KM", "13.56", "0.07"):
+        assert secret not in page, f"{secret} reached the student before submitting"
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    _, variants = quiz().variant(attempt.seed)
+    third = quiz().question("wave").examples(variants["wave"])[0]
+    response = auth.post(attempt_url + "/submit", {"q-wave": third, "q-km": "13.6 km", "q-essay": "Yes, because."})
+    assert response.status_code == 302
+    review = client.get(attempt_url).get_data(as_text=True)
+    assert "THIRD-RIGHT-FEEDBACK" in review and "GENERAL-FEEDBACK-KM" in review
+    assert "waiting for a tutor" in review.lower()
+    assert 'class="quiz-correct"' not in review  # one attempt of two left
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.raw_score is None  # the essay waits
+    scores = {a.question_id: a.score for a in attempt.answers}
+    assert scores == {"wave": 1.0, "km": 1.0, "essay": None}
+
+
+def test_start_twice_gives_the_same_attempt(auth, people, db):
+    auth.login(people["student"])
+    assert start(auth) == start(auth)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
+
+
+def test_autosave_keeps_answers_and_the_page_shows_them(client, auth, people, db):
+    auth.login(people["student"])
+    attempt_url = start(auth)
+    response = auth.post(attempt_url + "/save", {"q-km": "12.5"}, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.get_json()["saved"] is True
+    assert 'value="12.5"' in client.get(attempt_url).get_data(as_text=True)
+    # Without JavaScript, "Save and finish later" goes back to the unit.
+    plain = auth.post(attempt_url + "/save", {"q-km": "12.7"})
+    assert plain.status_code == 302 and "/what-makes-a-city-smart" in plain.headers["Location"]
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    assert attempt.draft_responses["km"] == "12.7"
+
+
+def test_submitting_twice_grades_once(client, auth, people, db):
+    auth.login(people["student"])
+    attempt_url = start(auth)
+    auth.post(attempt_url + "/submit", {"q-km": "13.56"})
+    auth.post(attempt_url + "/submit", {"q-km": "99"})
+    assert answers(db) == 3
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    assert json.loads(attempt.answer_for("km").response) == "13.56"
+    closed = auth.post(attempt_url + "/save", {"q-km": "1"}, headers={"Accept": "application/json"})
+    assert closed.status_code == 409 and "closed" in closed.get_json()["error"]
+
+
+def test_second_attempt_is_penalised_and_a_third_refused(client, auth, people, db):
+    auth.login(people["student"])
+    for _ in range(2):
+        url = start(auth)
+        auth.post(url + "/submit", {"q-km": "13.56", "q-essay": ""})
+    first, second = db.session.scalars(sa.select(QuizAttempt).order_by(QuizAttempt.number)).all()
+    # Wave unanswered (0 of 1), km right (1 of 1), essay blank (0 of 4): 1/6.
+    assert first.score == pytest.approx(1 / 6) and second.score == pytest.approx(1 / 6 * 0.9)
+    refused = auth.post(f"/quizzes/{QUIZ_UUID}/start", follow_redirects=True).get_data(as_text=True)
+    assert "used all 2 attempts" in refused
+    review = client.get(f"/quizzes/attempts/{second.id}").get_data(as_text=True)
+    assert 'class="quiz-correct"' in review and "13.56" in review  # answers after the last attempt
+
+
+@pytest.mark.parametrize("app_config", ["  time_limit: 30"], indirect=True)
+def test_time_running_out_mid_attempt_grades_the_answers_saved_in_time(auth, people, db):
+    user = people["student"]
+    started = utcnow() - timedelta(minutes=45)
+    attempt, _ = service.start(user, quiz(), now=started)
+    assert attempt.deadline == started + timedelta(minutes=30)
+    service.save_drafts(attempt, {"km": "13.56"}, now=started + timedelta(minutes=10))
+    assert not service.save_drafts(attempt, {"km": "1"}, now=started + timedelta(minutes=40))
+    auth.login(user)
+    auth.post(f"/quizzes/attempts/{attempt.id}/submit", {"q-km": "999"})
+    db.session.refresh(attempt)
+    assert attempt.auto_submitted and attempt.submitted_at == attempt.deadline
+    assert attempt.answer_for("km").score == 1.0
+
+
+@pytest.mark.parametrize("app_config", ["  time_limit: 30"], indirect=True)
+def test_an_abandoned_attempt_is_closed_when_next_looked_at(client, auth, people, db):
+    user = people["student"]
+    attempt, _ = service.start(user, quiz(), now=utcnow() - timedelta(hours=2))
+    service.save_drafts(attempt, {"km": "13.5"}, now=utcnow() - timedelta(hours=2))
+    auth.login(user)
+    html = client.get(UNIT).get_data(as_text=True)
+    assert "automatically, at the deadline" in html
+    db.session.refresh(attempt)
+    assert attempt.status == "submitted" and attempt.answer_for("km").score == 1.0
+
+
+@pytest.mark.parametrize("app_config", ["  due: 2020-01-10 17:00"], indirect=True)
+def test_closed_quiz_refuses_to_start_until_an_extension(client, auth, people, db):
+    user = people["student"]
+    auth.login(user)
+    html = auth.post(f"/quizzes/{QUIZ_UUID}/start", follow_redirects=True).get_data(as_text=True)
+    assert "This quiz closed on 10 Jan 2020, 17:00" in html
+    db.session.add(DueExtension(user_id=user.id, quiz_uuid=QUIZ_UUID, due=utcnow() + timedelta(days=1)))
+    db.session.commit()
+    url = start(auth)
+    assert "/quizzes/attempts/" in url
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    assert attempt.deadline is not None and attempt.deadline > utcnow()
+
+
+def test_nobody_else_sees_or_changes_an_attempt(client, auth, people):
+    auth.login(people["student"])
+    url = start(auth)
+    auth.logout()
+    auth.login(people["classmate"])
+    assert client.get(url).status_code == 404
+    assert auth.post(url + "/save", {"q-km": "1"}).status_code == 404
+    assert auth.post(url + "/submit", {}).status_code == 404
+    auth.logout()
+    auth.login(people["outsider"])  # the executive cohort cannot open Module 1
+    assert auth.post(f"/quizzes/{QUIZ_UUID}/start").status_code == 404
+
+
+def test_my_grades_lists_the_quiz(client, auth, people):
+    auth.login(people["student"])
+    url = start(auth)
+    auth.post(url + "/submit", {"q-km": "13.56", "q-essay": "Sensors, yes, with a public register."})
+    html = client.get("/grades").get_data(as_text=True)
+    assert "Waves and distances" in html and "waiting for your tutor" in html.lower() and "Review attempt 1" in html
