@@ -62,6 +62,7 @@ check: install
 bench: install-dev assets chromium
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/sims.py
+	$(BIN)/python bench/quiz_load.py
 
 clean:
 	rm -rf $(VENV) static/vendor tests/.vendor instance

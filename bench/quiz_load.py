@@ -423,8 +423,8 @@ def run_backend(database_url, tmp, args):
         if fields != {QUESTIONS}:
             raise BenchError(f"the attempt pages showed fields for {sorted(fields)} questions, not {QUESTIONS}")
         prepared = time.perf_counter() - began
-        first = submit_round(students, args.timeout)
-        resend = submit_round(students, args.timeout)
+        first = measured_round(students, args.timeout, process.pid)
+        resend = measured_round(students, args.timeout, process.pid)
     finally:
         stop(process)
     log_text = log.read_text(errors="replace") if log.exists() else ""
@@ -439,6 +439,39 @@ def run_backend(database_url, tmp, args):
             "first_error": next((line for line in log_text.splitlines() if "Error" in line), ""),
         },
     }
+
+
+def measured_round(students, timeout, server_pid):
+    """``submit_round`` plus the CPU time it cost the gunicorn workers, the database server and
+    this process (the clients), per request, read from /proc (Linux; absent elsewhere)."""
+    before = cpu_times(server_pid)
+    figures = submit_round(students, timeout)
+    after = cpu_times(server_pid)
+    if before and after:
+        figures["cpu_ms_per_request"] = {
+            part: round(1000 * (after[part] - before[part]) / len(students), 1) for part in before}
+    return figures
+
+
+def cpu_times(server_pid):
+    """Seconds of CPU used so far by the server's workers, the database server's processes, us."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    text = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                name = text[text.index("(") + 1:text.rindex(")")]
+                fields = text[text.rindex(")") + 2:].split()
+                stats[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    except (OSError, ValueError, AttributeError):
+        return None
+    workers = sum(cpu for _, ppid, cpu in stats.values() if ppid == server_pid)
+    database = sum(cpu for name, _, cpu in stats.values() if name.startswith("postgres"))
+    return {"server": workers, "database": database, "clients": stats.get(os.getpid(), ("", 0, 0.0))[2]}
 
 
 def run_sqlite(tmp, args):
@@ -483,6 +516,11 @@ def print_backend(name, result):
               f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f}")
         for kind, count in r["error_kinds"].items():
             print(f"           {count} x {kind}")
+    cpu = {label: result[label].get("cpu_ms_per_request") for label in ("submit", "resend")}
+    if all(cpu.values()):
+        print("  CPU ms per request: " + "; ".join(
+            f"{label}: gunicorn {c['server']}, database {c['database']}, clients {c['clients']}"
+            for label, c in cpu.items()))
     s = result["stored"]
     verdict = "yes" if s["exactly_once"] else "NO"
     print(f"  stored exactly once: {verdict} ({s['submitted']} submitted attempts of {s['attempts']}, "

@@ -126,7 +126,7 @@ def chart_item(stats, target_id):
 
     labels = chart_labels(stats.distribution)
     plot = figure(
-        y_range=list(reversed(labels)), height=70 + 30 * len(labels), sizing_mode="stretch_width",
+        y_range=list(reversed(labels)), height=120 + 34 * len(labels), sizing_mode="stretch_width",
         toolbar_location=None, tools="", x_axis_label="Number of answers",
     )
     renderers = []

@@ -189,6 +189,12 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def column_name(quiz):
+    """``Module 1: Test quiz``; a title that already names its module stays as it is."""
+    code = quiz.module.code
+    return quiz.title if quiz.title.startswith(code) else f"{code}: {quiz.title}"
+
+
 @bp.get("/cohorts/<int:cohort_id>/gradebook.csv")
 @roles(*TUTORS)
 def gradebook_csv(cohort_id):
@@ -200,7 +206,7 @@ def gradebook_csv(cohort_id):
     writer = csv.writer(out)
     header = ["Name", "Email"]
     for quiz in quizzes:
-        name = f"{quiz.module.code} {quiz.title}"
+        name = column_name(quiz)
         header += [f"{name} (%)", f"{name} attempts"]
     writer.writerow([csv_cell(h) for h in header + ["Overrides"]])
     for student in students:
@@ -209,7 +215,7 @@ def gradebook_csv(cohort_id):
             grade = table[(student.id, quiz.uuid)].grade
             row += ["" if grade.score is None else f"{100 * grade.score:.1f}", grade.attempts]
             if grade.override is not None:
-                overrides.append(f"{quiz.module.code} {quiz.title}: {grade.override.reason}")
+                overrides.append(f"{column_name(quiz)}: {grade.override.reason}")
         writer.writerow([csv_cell(v) for v in row + ["; ".join(overrides)]])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # the BOM: Excel reads UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="gradebook-{slugify(cohort.name)}.csv"'

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..content import current_course
 from ..extensions import db
@@ -133,7 +134,9 @@ def submit(attempt, quiz, responses=None, now=None):
         db.session.rollback()
         db.session.refresh(attempt)
         return attempt
-    db.session.refresh(attempt)
+    for name, value in (("status", SUBMITTED), ("submitted_at", submitted_at), ("auto_submitted", late),
+                        ("drafts", json.dumps(final))):
+        set_committed_value(attempt, name, value)  # as the UPDATE left the row, without reading it back
     _grade(attempt, quiz, final)
     db.session.commit()
     return attempt
@@ -146,26 +149,32 @@ def close_if_overdue(attempt, quiz, now=None):
 
 
 def _grade(attempt, quiz, responses):
+    """Grade every question and store the answers in one INSERT (a submit is the busiest moment)."""
     _, variants = quiz.variant(attempt.seed)
     context = GradeContext(user=attempt.user)
+    rows = []
     for question in quiz.questions:
         response = responses.get(question.id, "")
         result = question.grade(response, variants[question.id], context)
-        attempt.answers.append(QuizAnswer(
-            question_id=question.id, response=json.dumps(response), summary=question.summarise(response)[:200],
-            score=result.score, points=question.points, feedback=str(result.feedback or ""),
-        ))
-    rescore(attempt, quiz)
+        rows.append({
+            "attempt_id": attempt.id, "question_id": question.id, "response": json.dumps(response),
+            "summary": question.summarise(response)[:200], "score": result.score, "points": question.points,
+            "feedback": str(result.feedback or ""),
+        })
+    db.session.execute(sa.insert(QuizAnswer), rows)
+    db.session.expire(attempt, ["answers"])
+    rescore(attempt, quiz, [(row["score"], row["points"]) for row in rows])
 
 
-def rescore(attempt, quiz):
-    """Recompute the attempt's scores from its answers (after a tutor grades an essay)."""
-    points = sum(a.points for a in attempt.answers)
-    if any(a.score is None for a in attempt.answers):
+def rescore(attempt, quiz, scores=None):
+    """Recompute the attempt's scores from its answers' ``(score, points)`` (by default, as stored)."""
+    scores = scores if scores is not None else [(a.score, a.points) for a in attempt.answers]
+    if any(score is None for score, _ in scores):
         attempt.raw_score = None
         attempt.score = None
         return
-    attempt.raw_score = sum(a.score * a.points for a in attempt.answers) / points if points else 0.0
+    points = sum(points for _, points in scores)
+    attempt.raw_score = sum(score * points for score, points in scores) / points if points else 0.0
     due = due_for(attempt.user_id, quiz)
     policy = quiz.policy
     attempt.score = policy.final_score(attempt.raw_score, attempt.number, attempt.submitted_at, due)

@@ -4,6 +4,8 @@
 ``LinedDict``: ``.line`` is the 1-based line where the mapping starts and ``.key_lines`` maps
 each key to its line. Raises ``YamlError(line, message)`` on a syntax error.
 """
+import re
+
 import yaml
 
 
@@ -46,11 +48,15 @@ def _mapping(loader, node):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-# Dates stay text ("2026-02-01 17:00"); the quiz loader parses them with clear messages.
+# Dates stay text ("2026-02-01 17:00"); the quiz loader parses them with clear messages. Only
+# true/false are booleans, as in YAML 1.2: an option "Yes", "No", "On" or "Off" stays text.
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 
 
 def load(text):

@@ -2,12 +2,20 @@
 //
 // Every change is saved to the server a moment later (POST .../save, JSON). Until the server
 // confirms, the form's answers are also kept in localStorage, so a dropped connection or a
-// closed tab loses nothing: on the next visit unsaved answers are put back and saved.
+// closed tab loses nothing: on the next visit unsaved answers are put back and saved. The
+// review page of a submitted attempt removes that copy.
 // When a deadline is set, a countdown shows the time left and the form is submitted at zero.
 (function () {
   "use strict";
   const page = document.getElementById("quiz-attempt");
-  if (!page) return;
+  if (!page) {
+    // A submitted attempt's review page: the copy kept on this device is no longer needed.
+    const done = document.querySelector("[data-forget-attempt]");
+    if (done) {
+      try { localStorage.removeItem("leadup-quiz-attempt-" + done.dataset.forgetAttempt); } catch (e) { /* private mode */ }
+    }
+    return;
+  }
   const form = page.querySelector("form.quiz-form");
   const status = page.querySelector("[data-save-status]");
   const saveUrl = page.dataset.saveUrl;

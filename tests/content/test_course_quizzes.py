@@ -3,11 +3,14 @@
 Like PrairieLearn's example-course test: each quiz is drawn for several students (seeds), so
 parameterised questions are checked on several variants, not only the first.
 """
+import random
+
 import pytest
 
 from app.config import ROOT
 from app.content import load_course
 from app.quizzes.questions.base import GradeContext
+from app.simulations import service as simulation_service
 
 SEEDS = range(5)
 
@@ -36,9 +39,10 @@ def test_every_numbered_module_has_a_quiz_embedded_in_a_unit():
 
 
 @pytest.mark.parametrize("quiz, question", QUESTIONS, ids=[f"{q.key}/{x.id}" for q, x in QUESTIONS])
-def test_question_grades_its_examples(quiz, question, app):
+def test_question_grades_its_examples(quiz, question, app, make):
     if getattr(question, "needs_saved_scenario", False):
-        pytest.skip("graded against a student's saved scenario: tests/integration/test_simulation_question_db.py")
+        _grades_a_saved_scenario(question, make.user("student"))
+        return
     for seed in SEEDS:
         _, variants = quiz.variant(seed)
         variant = variants[question.id]
@@ -50,6 +54,20 @@ def test_question_grades_its_examples(quiz, question, app):
         assert question.grade(right, variant, GradeContext()).score == pytest.approx(1.0), (seed, right)
         assert question.grade(wrong, variant, GradeContext()).score < 1.0, (seed, wrong)
         assert question.correct_answer_html(variant)
+
+
+def _grades_a_saved_scenario(question, student):
+    """A question on the student's own scenario, graded against one they saved (default settings)."""
+    saved, errors = simulation_service.save_scenario(student, {"scenario": question.scenario, "title": "Mine"})
+    assert not errors, errors
+    value = question.saved_value(saved)
+    context = GradeContext(user=student)
+    variants = question.draw(random.Random(0))
+    right = {"scenario_id": saved.id, "value": f"{value:.6g}"}
+    wrong = {"scenario_id": saved.id, "value": f"{value * 2 + 10:.6g}"}
+    assert question.grade(right, variants, context).score == pytest.approx(1.0), right
+    assert question.grade(wrong, variants, context).score < 1.0, wrong
+    assert question.grade({"scenario_id": None, "value": f"{value:.6g}"}, variants, context).score == 0.0
 
 
 def test_question_ids_and_titles_read_well():

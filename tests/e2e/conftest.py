@@ -237,6 +237,10 @@ class Urls:
     pgcert_progress: str
     reset: str
 
+    @property
+    def pgcert_gradebook(self):
+        return self.pgcert_cohort + "/gradebook"
+
 
 @pytest.fixture(scope="session")
 def urls(browser, server):
@@ -293,6 +297,8 @@ PAGE_TYPES = [
     ("cohort-new", TUTOR, "/cohorts/new", 200),
     ("cohort", TUTOR, "pgcert_cohort", 200),
     ("progress", TUTOR, "pgcert_progress", 200),
+    ("gradebook", TUTOR, "pgcert_gradebook", 200),
+    ("my-grades", AMIRA, "/grades", 200),
     ("users", ADMIN, "/users", 200),
     ("problems", TUTOR, "/course/problems", 200),
     ("smoke", AMIRA, "/smoke/pyodide", 200),

@@ -200,7 +200,7 @@ def test_csv_has_a_row_per_student_and_guards_formulas(client, auth, world):
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="gradebook-pgcert-2026-27.csv"'
     rows = rows_of(response)
-    name = "Module 1 Test quiz"
+    name = "Module 1: Test quiz"
     assert rows[0][:2] == ["Name", "Email"] and f"{name} (%)" in rows[0] and f"{name} attempts" in rows[0]
     assert rows[0][-1] == "Overrides"
     column = rows[0].index(f"{name} (%)")
@@ -232,7 +232,7 @@ def test_override_replaces_the_grade_with_a_reason(client, auth, world):
     assert override.score == pytest.approx(0.725) and override.by_id == world["tutor"].id
     assert "72.5%" in client.get(url).get_data(as_text=True)
     row = next(r for r in rows_of(client.get(f"{base(world)}/gradebook.csv")) if r[1] == amira.email)
-    assert "72.5" in row and row[-1] == "Module 1 Test quiz: =Marked on paper"
+    assert "72.5" in row and row[-1] == "Module 1: Test quiz: =Marked on paper"
     auth.logout()
     auth.login(amira)
     grades = client.get("/grades").get_data(as_text=True)

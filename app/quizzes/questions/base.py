@@ -190,6 +190,20 @@ def line_of(mapping, key=None, default=None):
     return default
 
 
+def shuffled(rng, count, avoid_identity=False):
+    """``range(count)`` in a random order; with ``avoid_identity`` never the original order."""
+    order = list(range(count))
+    rng.shuffle(order)
+    while avoid_identity and count > 1 and order == sorted(order):
+        rng.shuffle(order)
+    return order
+
+
+def kept_order(order, count):
+    """An order stored in a variant, or the original order if it is missing or does not fit."""
+    return order if sorted(order or []) == list(range(count)) else list(range(count))
+
+
 def token(text):
     """An opaque, stable form value for a choice: it tells nothing of the choice's place or correctness."""
     return "c" + hashlib.sha256(str(text).encode()).hexdigest()[:12]

@@ -6,7 +6,7 @@ option is right; responses store the tokens.
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, line_of, register, token
+from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
 
 OPTION_KEYS = {"text", "correct", "feedback"}
 
@@ -42,15 +42,12 @@ class ChoiceQuestion(QuestionType):
     def draw(self, rng):
         variant = super().draw(rng)
         if self.shuffle:
-            order = list(range(len(self.options)))
-            rng.shuffle(order)
-            variant["_order"] = order
+            variant["_order"] = shuffled(rng, len(self.options))
         return variant
 
     def order(self, variant):
         """Option indices in the order this student sees them."""
-        order = (variant or {}).get("_order")
-        return order if sorted(order or []) == list(range(len(self.options))) else list(range(len(self.options)))
+        return kept_order((variant or {}).get("_order"), len(self.options))
 
     def choices(self, variant, response):
         """For the template: ``[{token, html, checked}]`` in the student's order."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, line_of, register, token
+from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
 from .numeric import NumberRule
 from .text import TextRule
 
@@ -110,15 +110,13 @@ class ClozeQuestion(QuestionType):
         orders = {}
         for gap in self.gaps:
             if gap.kind == "choice":
-                orders[gap.name] = list(range(len(gap.rule)))
-                rng.shuffle(orders[gap.name])
+                orders[gap.name] = shuffled(rng, len(gap.rule))
         if orders:
             variant["_order"] = orders
         return variant
 
     def _order(self, gap, variant):
-        order = ((variant or {}).get("_order") or {}).get(gap.name)
-        return order if sorted(order or []) == list(range(len(gap.rule))) else list(range(len(gap.rule)))
+        return kept_order(((variant or {}).get("_order") or {}).get(gap.name), len(gap.rule))
 
     def gap_field(self, gap):
         return f"{self.field}-g{gap.number}"

@@ -154,8 +154,11 @@ def _rubric(data):
         for level_number, level in enumerate(levels, start=1):
             level_at = line_of(level, default=line_of(item, "levels", at))
             if not isinstance(level, dict) or set(level) - {"points", "description"}:
+                extra = sorted(set(level) - {"points", "description"}) if isinstance(level, dict) else []
+                hint = (f" (unknown {', '.join(repr(str(key)) for key in extra)}: if that is part of the "
+                        "description, put the description in quotes, as a comma ends it inside { })") if extra else ""
                 raise QuestionError(f"rubric criterion {number}, level {level_number}: a mapping "
-                                    "{points, description}", level_at)
+                                    "{points, description}" + hint, level_at)
             points = level.get("points")
             if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
                 raise QuestionError(f"rubric criterion {number}, level {level_number}: 'points' must be a number "

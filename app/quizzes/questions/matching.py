@@ -6,7 +6,7 @@ not pair them; a response is ``{left token: right token}``. Score: the share of 
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, line_of, register, token
+from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
 
 
 @register
@@ -48,14 +48,11 @@ class MatchingQuestion(QuestionType):
 
     def draw(self, rng):
         variant = super().draw(rng)
-        order = list(range(len(self.choices)))
-        rng.shuffle(order)
-        variant["_order"] = order
+        variant["_order"] = shuffled(rng, len(self.choices))
         return variant
 
     def order(self, variant):
-        order = (variant or {}).get("_order")
-        return order if sorted(order or []) == list(range(len(self.choices))) else list(range(len(self.choices)))
+        return kept_order((variant or {}).get("_order"), len(self.choices))
 
     def rows(self, variant, response):
         """For the template: ``[{token, html, choices: [{token, html, selected}]}]``."""

@@ -11,7 +11,7 @@ are in the right order; ``absolute`` the share of items in the right position;
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, register, token
+from .base import Grade, QuestionError, QuestionType, kept_order, register, shuffled, token
 
 SCORING = ("relative", "absolute", "all_or_nothing")
 
@@ -44,15 +44,11 @@ class OrderingQuestion(QuestionType):
 
     def draw(self, rng):
         variant = super().draw(rng)
-        order = list(range(len(self.items)))
-        while order == sorted(order):
-            rng.shuffle(order)
-        variant["_order"] = order
+        variant["_order"] = shuffled(rng, len(self.items), avoid_identity=True)
         return variant
 
     def order(self, variant):
-        order = (variant or {}).get("_order")
-        return order if sorted(order or []) == list(range(len(self.items))) else list(range(len(self.items)))
+        return kept_order((variant or {}).get("_order"), len(self.items))
 
     def rows(self, variant, response):
         """For the template: ``[{token, html, position}]`` in the order this student sees them."""

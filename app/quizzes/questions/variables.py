@@ -141,5 +141,6 @@ def _eval(node, variant, expression):
 
 def _show(value):
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        # Ten significant digits, as numeric answers show: the text must give the value the formula uses.
+        return f"{value:.10g}" if abs(value) < 1e6 else f"{value:,.10g}"
     return str(value)
