@@ -93,6 +93,6 @@ def init_app(app):
 
 def _signed_in():
     try:
-        return current_user.is_authenticated
+        return not current_user.is_anonymous  # reads no column: nothing to reload after a commit
     except Exception:  # outside a request with a user loader, e.g. static files
         return False

@@ -76,14 +76,14 @@ def save(attempt_id):
 @signed_in
 def submit(attempt_id):
     attempt, quiz = _own_attempt(attempt_id)
-    was_open = attempt.is_open
+    was_open, in_time = attempt.is_open, service.accepts_answers(attempt)
     service.submit(attempt, quiz, service.responses_from(quiz, request.form))
-    if was_open and attempt.auto_submitted:
+    if was_open and not in_time:
         flash("The time for this attempt ran out, so it was graded on the answers saved before the deadline.",
               "info")
     elif was_open:
         flash("Your attempt is submitted.", "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.get("/grades")

@@ -173,9 +173,9 @@ def rescore(attempt, quiz, scores=None):
         attempt.raw_score = None
         attempt.score = None
         return
+    due = due_for(attempt.user_id, quiz)  # before any change: one UPDATE of the attempt, not two
     points = sum(points for _, points in scores)
     attempt.raw_score = sum(score * points for score, points in scores) / points if points else 0.0
-    due = due_for(attempt.user_id, quiz)
     policy = quiz.policy
     attempt.score = policy.final_score(attempt.raw_score, attempt.number, attempt.submitted_at, due)
     attempt.penalty = 1 - (1 - policy.attempt_fraction(attempt.number)) * (
