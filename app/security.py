@@ -13,7 +13,7 @@ courseware's ``can_read_module``.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, after_this_request
 from flask_login import current_user, login_required
 
 CSP = "; ".join(
@@ -36,6 +36,14 @@ CSP = "; ".join(
 # shadow roots, so those pages allow inline <style> elements, and still no style attributes
 # (docs/bokehjs-notes.md). Browsers without CSP3 style-src-elem fall back to style-src.
 PLOT_CSP = CSP.replace("style-src 'self'", "style-src 'self'; style-src-elem 'self' 'unsafe-inline'")
+
+
+def allow_plot_styles():
+    """Send this request's response with ``PLOT_CSP``: for pages that draw BokehJS plots."""
+    @after_this_request
+    def relax(response):
+        response.headers["Content-Security-Policy"] = PLOT_CSP
+        return response
 
 
 def public(view):

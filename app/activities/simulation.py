@@ -16,7 +16,7 @@ control and its starting value (``?<key>.<param>=<value>`` in the address overri
 """
 import re
 
-from flask import after_this_request, g, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
@@ -25,7 +25,7 @@ from sims import dataset as sims_dataset
 from sims.params import ParamError
 
 from ..content import markdown_render
-from ..security import PLOT_CSP
+from ..security import allow_plot_styles
 from .registry import ActivityConfigError, ActivityType, register
 
 BUILT_IN = sims_dataset.CAMBRIDGE
@@ -123,7 +123,7 @@ class Simulation(ActivityType):
         first_on_page = not g.get("simulation_on_page")
         if first_on_page:
             g.simulation_on_page = True
-            _allow_plot_styles()
+            allow_plot_styles()
         unit = context.get("unit") or self.unit
         page = {
             "scenario": self.scenario,
@@ -162,14 +162,6 @@ def number_text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _allow_plot_styles():
-    """BokehJS draws with ``<style>`` elements; only pages that plot allow them (docs/bokehjs-notes.md)."""
-    @after_this_request
-    def relax(response):
-        response.headers["Content-Security-Policy"] = PLOT_CSP
-        return response
 
 
 def _checked_params(ref, unit, declared):

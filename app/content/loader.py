@@ -131,7 +131,6 @@ class _Loader:
         course._reindex()
         for module in course.modules:
             self.render_module(module, course)
-        course._reindex()
         self.resolve_prerequisites(course)
         course.problems = sorted(set(self.problems), key=lambda p: (p.path, p.line, p.message))
         return course

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Response, abort, after_this_request, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Cohort, DueExtension, GradeOverride, QuizAnswer, QuizAttempt, Role, User
 from ..models.quiz import SUBMITTED
 from ..models.user import utcnow
-from ..security import PLOT_CSP, roles
+from ..security import allow_plot_styles, roles
 from . import analytics, bp, service
 from .forms import ExtensionForm, OverrideForm, essay_form, local_input, rubric_choices
 from .policy import show_time
@@ -69,14 +69,6 @@ def _attempt(cohort, attempt_id):
     return attempt, _quiz(cohort, attempt.quiz_uuid)
 
 
-def _allow_plot_styles():
-    """BokehJS draws with ``<style>`` elements: this page allows them (docs/bokehjs-notes.md)."""
-    @after_this_request
-    def relax(response):
-        response.headers["Content-Security-Policy"] = PLOT_CSP
-        return response
-
-
 # -- queries --------------------------------------------------------------------------------
 
 @dataclass
@@ -108,10 +100,21 @@ def cohort_attempts(students, quizzes):
     return grouped
 
 
+def cohort_overrides(students, quizzes):
+    """``{(user id, quiz uuid): GradeOverride}`` in one query."""
+    if not students or not quizzes:
+        return {}
+    rows = db.session.scalars(sa.select(GradeOverride).where(
+        GradeOverride.user_id.in_([s.id for s in students]), GradeOverride.quiz_uuid.in_([q.uuid for q in quizzes])))
+    return {(o.user_id, o.quiz_uuid): o for o in rows}
+
+
 def grade_table(students, quizzes):
-    """``{(user id, quiz uuid): Cell}`` for every student and quiz."""
+    """``{(user id, quiz uuid): Cell}`` for every student and quiz, in two queries."""
     attempts = cohort_attempts(students, quizzes)
-    return {(s.id, q.uuid): Cell(service.grade_of(s.id, q, attempts[(s.id, q.uuid)]), attempts[(s.id, q.uuid)])
+    overrides = cohort_overrides(students, quizzes)
+    return {(s.id, q.uuid): Cell(service.grade_from(q, attempts[(s.id, q.uuid)], overrides.get((s.id, q.uuid))),
+                                 attempts[(s.id, q.uuid)])
             for s in students for q in quizzes}
 
 
@@ -409,7 +412,7 @@ def analytics_page(cohort_id, quiz_uuid):
     charts = {s.question_id: analytics.chart_item(s, f"answers-chart-{i}")
               for i, s in enumerate(stats, start=1) if s.distribution}
     if charts:
-        _allow_plot_styles()
+        allow_plot_styles()
     return render_template(
         "quizzes/analytics.html", cohort=cohort, quiz=quiz, rows=list(zip(quiz.questions, stats)), charts=charts,
         students=students, submitted_by=len({a.user_id for a in attempts}), attempts=len(attempts),

@@ -209,15 +209,17 @@ class QuizGrade:
     override: GradeOverride | None
     in_progress: bool
 
-    @property
-    def percent(self):
-        return None if self.score is None else round(100 * self.score, 1)
-
 
 def grade_of(user_id, quiz, attempts=None):
+    """The student's ``QuizGrade``, reading their attempts (unless given) and any override."""
     attempts = attempts if attempts is not None else attempts_of(user_id, quiz)
     override = db.session.scalar(sa.select(GradeOverride).where(
         GradeOverride.user_id == user_id, GradeOverride.quiz_uuid == quiz.uuid))
+    return grade_from(quiz, attempts, override)
+
+
+def grade_from(quiz, attempts, override):
+    """A ``QuizGrade`` from one student's ``attempts`` and ``override`` (or None), without queries."""
     submitted = [a for a in attempts if a.status == SUBMITTED]
     counted = quiz.policy.counted([a.score for a in submitted])
     return QuizGrade(
