@@ -10,6 +10,10 @@ from flask_login import current_user
 from .registry import ActivityConfigError, ActivityType, register
 
 
+NO_UUID = ("This quiz cannot be taken yet: its file has a problem that the course check reports "
+           "(it has no valid uuid).")
+
+
 @register
 class QuizActivity(ActivityType):
     name = "quiz"
@@ -41,10 +45,12 @@ class QuizActivity(ActivityType):
 
         quiz = self.quiz
         user = context.get("user") or current_user
-        attempts = service.attempts_of(user.id, quiz) if quiz.uuid else []
-        grade = service.grade_of(user.id, quiz, attempts) if quiz.uuid else None
-        due = service.due_for(user.id, quiz) if quiz.uuid else None
-        allowed, why = quiz.policy.may_start(service.utcnow(), due, len(attempts))
+        if quiz.uuid:
+            attempts = service.attempts_of(user.id, quiz)
+            grade, due = service.grade_of(user.id, quiz, attempts), service.due_for(user.id, quiz)
+            allowed, why = quiz.policy.may_start(service.utcnow(), due, len(attempts))
+        else:  # attempts are recorded under the uuid: without one nobody can start
+            attempts, grade, due, allowed, why = [], None, None, False, NO_UUID
         return render_template("activities/quiz.html", activity=self, quiz=quiz, attempts=attempts,
                                grade=grade, due=due, may_start=allowed, why_not=why,
                                current=service.open_attempt(attempts))

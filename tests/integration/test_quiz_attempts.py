@@ -49,7 +49,10 @@ questions:
 @pytest.fixture
 def app_config(course_copy, request):
     extra = getattr(request, "param", "")
-    write(course_copy / "modules/m1-digital-innovation/check.quiz.yaml", QUIZ.format(extra=extra))
+    text = QUIZ.format(extra=extra)
+    if extra == "no uuid":  # the file as a tutor might forget it
+        text = QUIZ.format(extra="").replace(f"uuid: {QUIZ_UUID}\n", "")
+    write(course_copy / "modules/m1-digital-innovation/check.quiz.yaml", text)
     unit = course_copy / "modules/m1-digital-innovation/01-what-makes-a-city-smart.md"
     unit.write_text(unit.read_text(encoding="utf-8") + "\n::: quiz check\n:::\n", encoding="utf-8")
     return {"COURSE_DIR": str(course_copy)}
@@ -222,3 +225,12 @@ def test_my_grades_lists_the_quiz(client, auth, people):
     auth.post(url + "/submit", {"q-km": "13.56", "q-essay": "Sensors, yes, with a public register."})
     html = client.get("/grades").get_data(as_text=True)
     assert "Waves and distances" in html and "waiting for your tutor" in html.lower() and "Review attempt 1" in html
+
+
+@pytest.mark.parametrize("app_config", ["no uuid"], indirect=True)
+def test_a_quiz_file_without_a_uuid_offers_no_start_button(client, auth, people):
+    auth.login(people["student"])
+    html = client.get(UNIT).get_data(as_text=True)
+    card = html.split('id="quiz-check"', 1)[1].split("</section>", 1)[0]
+    assert "Waves and distances" in card and "cannot be taken yet" in card
+    assert "/start" not in card and "Start the quiz" not in card
