@@ -42,7 +42,19 @@ def seed():
             db.session.flush()
             cohort.enrol(user, Role.TUTOR.value if role == Role.TUTOR else Role.STUDENT.value)
     db.session.commit()
+    _seed_groups(cohorts.values())
     return ACCOUNTS
+
+
+def _seed_groups(cohorts):
+    """Put each cohort's students in tables of four for the group deliberation exercises."""
+    from .content import current_course
+    from .deliberation import service
+
+    for cohort in cohorts:
+        for exercise in current_course().deliberations_for_levels([cohort.level_id]):
+            if service.settings_for(exercise, cohort).mode == "group" and not service.groups_of(exercise, cohort):
+                service.make_groups(exercise, cohort, 4)
 
 
 @demo_cli.command("seed")

@@ -80,6 +80,18 @@ def require_cohort_tutor(cohort):
         abort(403)
 
 
+def taught_cohort(cohort_id):
+    """The cohort with ``cohort_id`` if the current user tutors it (or is an admin); else 404,
+    so tutors of other cohorts learn nothing about it."""
+    from .extensions import db
+    from .models import Cohort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not current_user.teaches(cohort):
+        abort(404)
+    return cohort
+
+
 def init_app(app):
     production = app.config["ENV_NAME"] == "production"
 

@@ -229,22 +229,32 @@ class _Loader:
                 module.units.append(unit)
         module.units.sort(key=lambda u: (u.number, u.slug))
         self.load_quizzes(folder, module)
+        self.load_deliberations(folder, module)
         return module
 
     def load_quizzes(self, folder, module):
         from ..quizzes import quiz_file
 
-        for file in sorted(folder.glob("*" + quiz_file.SUFFIX)):
-            key = file.name[: -len(quiz_file.SUFFIX)]
-            quiz, problems = quiz_file.load(file, self.rel(file), key)
+        self.load_activity_files(folder, module, quiz_file, module.quizzes)
+
+    def load_deliberations(self, folder, module):
+        from ..deliberation import exercise_file
+
+        self.load_activity_files(folder, module, exercise_file, module.deliberations)
+
+    def load_activity_files(self, folder, module, file_format, into):
+        """Load every ``*<file_format.SUFFIX>`` of a module folder into ``into`` by key."""
+        for file in sorted(folder.glob("*" + file_format.SUFFIX)):
+            key = file.name[: -len(file_format.SUFFIX)]
+            item, problems = file_format.load(file, self.rel(file), key)
             for line, message in problems:
                 self.problem(file, line, message)
-            if quiz is None:
+            if item is None:
                 continue
-            if quiz.uuid:
-                self.check_uuid(quiz.uuid, file, 1)
-            quiz.module = module
-            module.quizzes[key] = quiz
+            if item.uuid:
+                self.check_uuid(item.uuid, file, 1)
+            item.module = module
+            into[key] = item
 
     def rel_course(self, path):
         return Path(path).relative_to(self.root).as_posix()

@@ -69,6 +69,7 @@ class Module:
     overview_html: str = ""
     units: list = field(default_factory=list)
     quizzes: dict = field(default_factory=dict)  # key -> quizzes.quiz_file.Quiz
+    deliberations: dict = field(default_factory=dict)  # key -> deliberation.exercise_file.Exercise
 
     @property
     def url(self):
@@ -114,10 +115,15 @@ class Course:
         self.units_by_uuid = {u.uuid: u for m in self.modules for u in m.units}
         self.levels_by_id = {lvl.id: lvl for lvl in self.levels}
         self.quizzes_by_uuid = {q.uuid: q for m in self.modules for q in m.quizzes.values() if q.uuid}
+        self.deliberations_by_uuid = {d.uuid: d for m in self.modules for d in m.deliberations.values() if d.uuid}
 
     def quizzes_for_levels(self, level_ids):
         """Quizzes of the modules open to ``level_ids``, in programme order."""
         return [q for m in self.modules_for_levels(level_ids) for q in m.quizzes.values() if q.uuid]
+
+    def deliberations_for_levels(self, level_ids):
+        """Deliberation exercises of the modules open to ``level_ids``, in programme order."""
+        return [d for m in self.modules_for_levels(level_ids) for d in m.deliberations.values() if d.uuid]
 
     @property
     def units(self):

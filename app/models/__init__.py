@@ -1,5 +1,8 @@
 """Database models. Import them from here: ``from app.models import User``."""
 from .cohort import Cohort, Membership
+from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
+                           DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
+                           DeliberationStatement, DeliberationVote)
 from .progress import UnitCompletion
 from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from .simulation import CityDataset, SavedScenario
@@ -19,5 +22,7 @@ def init_app(app):
         return user if user is not None and user.is_active else None
 
 
-__all__ = ["CityDataset", "Cohort", "DueExtension", "GradeOverride", "Membership", "PasswordReset", "QuizAnswer",
+__all__ = ["CityDataset", "Cohort", "DeliberationAttempt", "DeliberationComment", "DeliberationDot",
+           "DeliberationField", "DeliberationGroup", "DeliberationGroupMember", "DeliberationNote",
+           "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DueExtension", "GradeOverride", "Membership", "PasswordReset", "QuizAnswer",
            "QuizAttempt", "Role", "SavedScenario", "UnitCompletion", "User", "init_app"]

@@ -17,11 +17,12 @@ from sqlalchemy.orm import selectinload
 
 from ..content import current_course
 from ..content.cli import slugify
+from ..deliberation import service as deliberations
 from ..extensions import db
-from ..models import Cohort, DueExtension, GradeOverride, QuizAnswer, QuizAttempt, Role, User
+from ..models import DueExtension, GradeOverride, QuizAnswer, QuizAttempt, Role, User
 from ..models.quiz import SUBMITTED
 from ..models.user import utcnow
-from ..security import allow_plot_styles, roles
+from ..security import allow_plot_styles, roles, taught_cohort
 from . import analytics, bp, service
 from .forms import ExtensionForm, OverrideForm, essay_form, local_input, rubric_choices
 from .policy import show_time
@@ -32,11 +33,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run cells start
 
 # -- what the tutor may see -----------------------------------------------------------------
 
-def _cohort(cohort_id):
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not current_user.teaches(cohort):
-        abort(404)
-    return cohort
+_cohort = taught_cohort
 
 
 def cohort_quizzes(cohort):
@@ -161,6 +158,23 @@ def next_waiting(cohort, quiz, attempt):
     return next((a for a in answers if a.attempt_id == attempt.id), answers[0] if answers else None)
 
 
+def cohort_deliberations(cohort):
+    return current_course().deliberations_for_levels([cohort.level_id])
+
+
+def deliberation_waiting(table):
+    """Submitted deliberation attempts without a grade, oldest submission first (a group's once)."""
+    attempts = {a.id: a for a in table.values() if not a.is_draft and a.score is None}
+    return sorted(attempts.values(), key=lambda a: (a.submitted_at, a.id))
+
+
+def deliberation_cell(attempt):
+    """A deliberation attempt as a gradebook cell's text (a group's grade is every member's)."""
+    if attempt is None:
+        return ""
+    return f"{100 * attempt.score:.1f}" if attempt.score is not None else attempt.status
+
+
 def _group_by_module(quizzes):
     groups = []
     for quiz in quizzes:
@@ -181,9 +195,16 @@ def gradebook(cohort_id):
     students = cohort.students
     table = grade_table(students, quizzes)
     averages = {q.uuid: quiz_average([table[(s.id, q.uuid)] for s in students]) for q in quizzes}
+    exercises = cohort_deliberations(cohort)
+    delib = deliberations.grades_in(cohort, exercises)
+    for exercise in exercises:
+        scores = [delib[(s.id, exercise.uuid)].score for s in students if (s.id, exercise.uuid) in delib]
+        scores = [score for score in scores if score is not None]
+        averages[exercise.uuid] = (sum(scores) / len(scores) if scores else None), len(scores)
     return render_template("quizzes/gradebook.html", cohort=cohort, quizzes=quizzes, groups=_group_by_module(quizzes),
                            students=students, table=table, averages=averages,
-                           waiting=waiting_answers(students, quizzes, table))
+                           waiting=waiting_answers(students, quizzes, table),
+                           exercises=exercises, delib=delib, delib_waiting=deliberation_waiting(delib))
 
 
 def csv_cell(value):
@@ -205,12 +226,15 @@ def gradebook_csv(cohort_id):
     quizzes = cohort_quizzes(cohort)
     students = cohort.students
     table = grade_table(students, quizzes)
+    exercises = cohort_deliberations(cohort)
+    delib = deliberations.grades_in(cohort, exercises)
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["Name", "Email"]
     for quiz in quizzes:
         name = column_name(quiz)
         header += [f"{name} (%)", f"{name} attempts"]
+    header += [f"{column_name(exercise)} (%)" for exercise in exercises]
     writer.writerow([csv_cell(h) for h in header + ["Overrides"]])
     for student in students:
         row, overrides = [student.name, student.email], []
@@ -219,6 +243,7 @@ def gradebook_csv(cohort_id):
             row += ["" if grade.score is None else f"{100 * grade.score:.1f}", grade.attempts]
             if grade.override is not None:
                 overrides.append(f"{column_name(quiz)}: {grade.override.reason}")
+        row += [deliberation_cell(delib.get((student.id, exercise.uuid))) for exercise in exercises]
         writer.writerow([csv_cell(v) for v in row + ["; ".join(overrides)]])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # the BOM: Excel reads UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="gradebook-{slugify(cohort.name)}.csv"'

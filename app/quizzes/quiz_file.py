@@ -81,7 +81,7 @@ def load(path, rel_path, key):
     for name in data:
         if name not in KEYS:
             problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(sorted(KEYS))})"))
-    quiz_uuid = _uuid(data, problems)
+    quiz_uuid = file_uuid(data, problems)
     title = str(data.get("title") or "").strip()
     if not title:
         problems.append((data.line_of("title"), "missing 'title'"))
@@ -102,7 +102,8 @@ def load(path, rel_path, key):
     return quiz, problems
 
 
-def _uuid(data, problems):
+def file_uuid(data, problems):
+    """The file's ``uuid`` as a canonical string, or "" with a problem noted."""
     value = data.get("uuid")
     if not value:
         problems.append((1, "missing 'uuid' (python -c 'import uuid; print(uuid.uuid4())')"))

@@ -101,4 +101,17 @@ def grades():
             attempts = service.attempts_of(current_user.id, quiz)
             rows.append((module, quiz, service.grade_of(current_user.id, quiz, attempts), attempts,
                          service.due_for(current_user.id, quiz)))
-    return render_template("quizzes/grades.html", rows=rows)
+    return render_template("quizzes/grades.html", rows=rows, exercises=_exercise_rows(course))
+
+
+def _exercise_rows(course):
+    """``[(module, exercise, attempt or None)]`` for the deliberation exercises the student takes part in."""
+    from ..deliberation import service as deliberation
+
+    rows = []
+    for module in course.modules:
+        for exercise in module.deliberations.values():
+            cohort = deliberation.student_cohort(current_user, exercise) if exercise.uuid else None
+            if cohort is not None:
+                rows.append((module, exercise, deliberation.attempt_for_student(current_user.id, exercise, cohort)))
+    return rows

@@ -7,6 +7,7 @@ import pytest
 
 from app.content import current_course
 from app.models import CityDataset, Role, SavedScenario
+from app.deliberation import service as delib_service
 from app.quizzes import service as quiz_service
 from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token
@@ -82,7 +83,42 @@ MATRIX = {
     "quizzes.tutor_attempt": ("GET", TUTORS_OF_A),
     "quizzes.grade_answer": ("POST", TUTORS_OF_A),
     "quizzes.analytics_page": ("GET", TUTORS_OF_A),
+    "deliberation.start": ("POST", SIGNED_IN - {"student_b"}),
+    "deliberation.join": ("POST", SIGNED_IN - {"student_b"}),
+    "deliberation.start_page": ("GET", SIGNED_IN - {"student_b"}),
+    "deliberation.attempt": ("GET", {"student_a"}),
+    "deliberation.stage": ("GET", {"student_a"}),
+    "deliberation.save_fields": ("POST", {"student_a"}),
+    "deliberation.add_note": ("POST", {"student_a"}),
+    "deliberation.update_note": ("POST", {"student_a"}),
+    "deliberation.delete_note": ("POST", {"student_a"}),
+    "deliberation.set_dots": ("POST", {"student_a"}),
+    "deliberation.attach_scenario": ("POST", {"student_a"}),
+    "deliberation.changes": ("GET", {"student_a"}),
+    "deliberation.submit": ("POST", {"student_a"}),
+    "deliberation.vote": ("POST", {"student_a"}),
+    "deliberation.add_statement": ("POST", {"student_a"}),
+    "deliberation.opinions": ("GET", {"student_a"}),
+    "deliberation.attempt_report": ("GET", {"student_a"} | TUTORS_OF_A),
+    "deliberation.attempt_report_csv": ("GET", {"student_a"} | TUTORS_OF_A),
+    "deliberation.cohort_report": ("GET", TUTORS_OF_A),
+    "deliberation.cohort_report_csv": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_exercises": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_overview": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_settings": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_add_group": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_auto_groups": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_move_member": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_delete_group": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_attempt": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_comment": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_grade": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_reopen": ("POST", TUTORS_OF_A),
+    "deliberation.tutor_compare": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_opinions": ("GET", TUTORS_OF_A),
+    "deliberation.tutor_hide_statement": ("POST", TUTORS_OF_A),
 }
+DELIBERATION_404 = {endpoint for endpoint in MATRIX if endpoint.startswith("deliberation.")}
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {
@@ -92,7 +128,7 @@ REFUSED_AS_404 = {
     "quizzes.gradebook", "quizzes.gradebook_csv", "quizzes.student_quiz", "quizzes.override_grade",
     "quizzes.delete_override", "quizzes.extend_due", "quizzes.delete_extension", "quizzes.tutor_attempt",
     "quizzes.grade_answer", "quizzes.analytics_page",
-}
+} | DELIBERATION_404
 # Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
 DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
 
@@ -126,6 +162,7 @@ def world(app, make, db):
     essay = next(q for q in quiz.questions if q.manual)
     quiz_service.submit(attempt, quiz, {essay.id: "Sensors, with a public register of what they collect."})
     answer = next(a for a in attempt.answers if a.question_id == essay.id)
+    delib = _deliberation_world(users["student_a"], cohort_a)
     args = {
         "module_slug": unit.module.slug,
         "unit_slug": unit.slug,
@@ -139,8 +176,32 @@ def world(app, make, db):
         "attempt_id": attempt.id,
         "answer_id": answer.id,
     }
-    return {"users": users, "args": args, "student_a": users["student_a"], "outsider": outsider,
+    return {"users": users, "args": args, "delib": delib, "student_a": users["student_a"], "outsider": outsider,
             "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}
+
+
+def _deliberation_world(student, cohort):
+    """A group attempt of student_a's (with a note, a statement and an empty group) for the routes."""
+    exercise = next(e for e in current_course().deliberations_for_levels(["pgcert"])
+                    if any(s.type.name == "opinions" for s in e.stages))
+    group, spare = delib_service.add_group(exercise, cohort, "Table A"), delib_service.add_group(exercise, cohort, "B")
+    delib_service.save_settings(exercise, cohort, "group", "pseudonymous", False)
+    delib_service.place_in_group(student, group)
+    attempt = delib_service.start(student, exercise)
+    stage = next(s for s in exercise.stages if s.note is not None)
+    values = {spec.name: "A note" for spec in stage.note.fields if spec.required}
+    note, _ = delib_service.add_note(attempt, exercise, stage, values, student)
+    opinions = next(s for s in exercise.stages if s.type.name == "opinions")
+    statement = delib_service.statements(exercise, opinions, cohort)[0]
+    count = iter(range(1000))
+
+    def new_group():
+        """An empty group for each request that deletes one."""
+        return delib_service.add_group(exercise, cohort, f"Spare {next(count)}").id
+
+    return {"args": {"exercise_uuid": exercise.uuid, "attempt_id": attempt.id, "stage_id": stage.id,
+                     "note_id": note.id, "statement_id": statement.id, "group_id": spare.id},
+            "opinions_stage": opinions.id, "new_group": new_group}
 
 
 ZONES = "zone_id,name,lat,lon\nA,Alpha,52.2,0.1\nB,Beta,52.3,0.2\n"
@@ -164,6 +225,12 @@ def url_for_rule(rule, world):
         args["user_id"] = (world["outsider"] if removing else world["student_a"]).id
     if rule.endpoint in DESTRUCTIVE:
         args.update(world["doomed"])
+    if rule.endpoint.startswith("deliberation."):
+        args.update(world["delib"]["args"])
+    if rule.endpoint == "deliberation.add_statement":
+        args["stage_id"] = world["delib"]["opinions_stage"]
+    if rule.endpoint == "deliberation.tutor_delete_group":
+        args["group_id"] = world["delib"]["new_group"]()
     path = rule.rule
     for name in rule.arguments:
         path = path.replace(f"<int:{name}>", str(args[name])).replace(f"<path:{name}>", str(args[name])).replace(f"<{name}>", str(args[name]))
@@ -230,7 +297,7 @@ def test_role_and_cohort_matrix(app, world):
             if person != "anon" and rule.endpoint == "auth.logout":
                 client = client_for(app, person, world["users"][person])
                 token = csrf_token(client, "/account")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 def test_every_post_route_requires_csrf(app, world, db):

@@ -38,7 +38,7 @@ class EssayQuestion(QuestionType):
         if not isinstance(guidance, str):
             raise QuestionError("'guidance' must be text (Markdown)", data.line_of("guidance"))
         self.guidance = guidance
-        self.rubric = _rubric(data)
+        self.rubric = parse_rubric(data)
 
     # -- the rubric -----------------------------------------------------------------------
     @property
@@ -132,7 +132,8 @@ class EssayQuestion(QuestionType):
         return f"{word_count(response)} words: {start[:120]}{'…' if len(start) > 120 else ''}"
 
 
-def _rubric(data):
+def parse_rubric(data):
+    """``data['rubric']`` checked: ``[{criterion, levels: [{points, description}]}]``."""
     criteria = data.get("rubric")
     where = data.line_of("rubric")
     if not isinstance(criteria, list) or not criteria:

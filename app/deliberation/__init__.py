@@ -1,0 +1,46 @@
+"""Ethics deliberation exercises: exercise files, stage types, attempts, groups, grading, opinion map.
+
+``exercise_file`` loads exercises from ``course/``; ``stages`` declares the stage types;
+``service`` is the only module that changes attempts; ``opinion_map`` clusters votes (pure
+Python); the route modules translate HTTP: ``routes`` for students, ``tutor`` for tutors,
+``reports`` for the HTML and CSV exports.
+"""
+from flask import Blueprint
+
+bp = Blueprint("deliberation", __name__)
+
+from . import routes, tutor, reports  # noqa: E402,F401
+
+
+def note_title(note, limit=70):
+    """A note's one-line title: its title field, shortened."""
+    from .stages import notes_kind
+
+    kind = notes_kind(note.kind)
+    text = " ".join(str(note.data.get(kind.title_field if kind else "text") or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def link_choices(state, kind="consequence"):
+    """``[(note id, title)]`` of the attempt's notes of ``kind``, for a links field."""
+    return [(note.id, note_title(note)) for note in state.notes_of_kind(kind)]
+
+
+def tagged(note, intended, valence):
+    """Jinja test: a consequence note tagged ``intended`` and ``valence`` ("" = untagged, None = any)."""
+    data = note.data
+    return ((intended is None or (data.get("intended") or "") == intended)
+            and (valence is None or (data.get("valence") or "") == valence))
+
+
+def by_dots(notes, dots):
+    """Notes with the most dots first (ties in the order they were written)."""
+    return sorted(notes, key=lambda n: (-dots.get(n.id, 0), n.id))
+
+
+def init_app(app):
+    app.jinja_env.tests["delib_tagged"] = tagged
+    app.jinja_env.filters["delib_by_dots"] = by_dots
+    app.register_blueprint(bp)
+    app.jinja_env.filters["split_commas"] = lambda text: [p for p in str(text).split(",") if p]
+    app.jinja_env.globals.update(note_title=note_title, link_choices=link_choices)
