@@ -58,7 +58,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import HOST, MODULE, cookie_header, cookies_from, free_port, percentile, start_gunicorn, stop  # noqa: E402
+from bench.pages import (HOST, MODULE, cookie_header, cookies_from, free_port, percentile,  # noqa: E402
+                         start_gunicorn, stop)
 from bench.quiz_load import (PASSWORD, UNIT_FILE, UNIT_PATH, BenchError, base_env, cpu_times, csrf_in,  # noqa: E402
                              email, engine_url)
 
@@ -599,8 +600,9 @@ def print_backend(name, result):
     if cpu:
         print(f"  CPU ms per request (editing phase): gunicorn {cpu['server']}, database {cpu['database']}, "
               f"clients {cpu['clients']}")
-    print(f"  one attempt per group: {'yes' if s['groups_sharing_one_attempt'] == s['groups'] == s['attempts'] else 'NO'}"
-          f" ({s['attempts']} attempts, {s['groups_sharing_one_attempt']}/{s['groups']} groups' members all on theirs)")
+    one_each = s["groups_sharing_one_attempt"] == s["groups"] == s["attempts"]
+    print(f"  one attempt per group: {'yes' if one_each else 'NO'} ({s['attempts']} attempts, "
+          f"{s['groups_sharing_one_attempt']}/{s['groups']} groups' members all on theirs)")
     print(f"  notes stored exactly once: {'yes' if s['exactly_once'] else 'NO'} ({s['acknowledged']} acknowledged, "
           f"{s['stored']} stored; lost {s['lost']}, duplicated {s['duplicated']}, in the wrong attempt "
           f"{s['misplaced']}, stored but not acknowledged {s['unacknowledged']})")

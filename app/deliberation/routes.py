@@ -270,14 +270,15 @@ def changes(attempt_id, stage_id):
     since = request.args.get("since", type=int, default=0)
     revision, fields, notes = service.changes(attempt, since)
     reply = {"revision": revision, "status": attempt.status, "fields": {}, "notes": [], "visual": None}
-    if revision == since:
+    fields = [f for f in fields if f.stage_id == stage.id and not f.name.startswith("_")]
+    notes = [n for n in notes if n.stage_id == stage.id]
+    # Dots change no field or note, so a prioritise stage redraws on any new revision.
+    if revision == since or (not fields and not notes and stage.type.name != "prioritise"):
         return jsonify(reply)
-    reply["fields"] = {f.name: f.data for f in fields if f.stage_id == stage.id and not f.name.startswith("_")}
+    reply["fields"] = {f.name: f.data for f in fields}
     name_of = name_function(exercise, attempt.cohort)
     state = service.load_state(attempt, current_user.id)
     for note in notes:
-        if note.stage_id != stage.id:
-            continue
         entry = {"id": note.id, "deleted": note.deleted,
                  "by": name_of(note.author) if note.author_id != current_user.id else ""}
         if not note.deleted:

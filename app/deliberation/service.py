@@ -5,8 +5,9 @@ one shared attempt per group). Every answer is stored the moment it is made, so 
 an expired session or a restart loses nothing; every change takes the attempt's next
 ``revision``, which is how group members' browsers fetch each other's edits. A submit is a
 conditional update (``status = 'draft'``), so it happens once however often it is sent.
+Per-cohort set-up (``groups``) and the opinion map's votes (``opinions``) are separate modules,
+re-exported here so callers have one place to go.
 """
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -16,141 +17,23 @@ from sqlalchemy.exc import IntegrityError
 from ..content import current_course
 from ..extensions import db
 from ..models import (Cohort, DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
-                      DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
-                      DeliberationStatement, DeliberationVote, Role, SavedScenario)
+                      DeliberationGroup, DeliberationNote, Role, SavedScenario)
 from ..models.deliberation import DRAFT, SUBMITTED
 from ..models.user import utcnow
-from .exercise_file import MAX_STATEMENT
+from .errors import DeliberationError
+# Set-up per cohort and the opinion map live in their own modules; callers reach them here too.
+from .groups import (Settings, add_group, delete_group, group_of, groups_of, make_groups,  # noqa: F401
+                     place_in_group, pseudonym, remove_from_groups, save_settings, settings_for, shown_name,
+                     student_cohort)
+from .opinions import add_statement, my_votes, set_statement_hidden, statements, vote, vote_table  # noqa: F401
 from .stages import clean_text, clean_value
 
 SCENARIO_FIELD = "_scenario"  # a stage's attached model run, stored as a field
 MAX_NOTES_PER_STAGE = 200
 
 
-class DeliberationError(Exception):
-    """A request that cannot be done, with a message for the reader (and the field, if one)."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message, self.field = message, field
-
-
 def exercise_or_none(exercise_uuid):
     return current_course().deliberations_by_uuid.get(exercise_uuid)
-
-
-# -- cohorts, settings, groups ------------------------------------------------------------------
-
-@dataclass
-class Settings:
-    mode: str
-    visibility: str
-    self_select: bool
-
-
-def settings_for(exercise, cohort):
-    row = db.session.scalar(sa.select(DeliberationSetting).where(
-        DeliberationSetting.exercise_uuid == exercise.uuid, DeliberationSetting.cohort_id == cohort.id))
-    if row is None:
-        return Settings(exercise.mode, exercise.visibility, False)
-    return Settings(row.mode, row.visibility, row.self_select)
-
-
-def save_settings(exercise, cohort, mode, visibility, self_select):
-    """Change a cohort's settings; the mode only while nobody has started."""
-    current = settings_for(exercise, cohort)
-    if mode != current.mode and attempts_in(exercise, cohort):
-        raise DeliberationError("The mode cannot change once students have started.", "mode")
-    row = db.session.scalar(sa.select(DeliberationSetting).where(
-        DeliberationSetting.exercise_uuid == exercise.uuid, DeliberationSetting.cohort_id == cohort.id))
-    if row is None:
-        row = DeliberationSetting(exercise_uuid=exercise.uuid, cohort_id=cohort.id)
-        db.session.add(row)
-    row.mode, row.visibility, row.self_select = mode, visibility, self_select
-    db.session.commit()
-
-
-def student_cohort(user, exercise):
-    """The first of ``user``'s cohorts (as a student) whose level includes the exercise's module."""
-    if not user.is_authenticated or exercise.module is None:
-        return None
-    course = current_course()
-    for membership in sorted(user.memberships, key=lambda m: m.cohort_id):
-        if membership.role != Role.STUDENT.value:
-            continue
-        if exercise.module in course.modules_for_levels([membership.cohort.level_id]):
-            return membership.cohort
-    return None
-
-
-def groups_of(exercise, cohort):
-    return list(db.session.scalars(sa.select(DeliberationGroup).where(
-        DeliberationGroup.exercise_uuid == exercise.uuid, DeliberationGroup.cohort_id == cohort.id)
-        .order_by(DeliberationGroup.id)))
-
-
-def group_of(user_id, exercise, cohort):
-    member = db.session.scalar(sa.select(DeliberationGroupMember).where(
-        DeliberationGroupMember.exercise_uuid == exercise.uuid, DeliberationGroupMember.cohort_id == cohort.id,
-        DeliberationGroupMember.user_id == user_id))
-    return member.group if member is not None else None
-
-
-def add_group(exercise, cohort, name):
-    name = clean_text(name, 81)
-    if not name:
-        raise DeliberationError("Give the group a name.", "name")
-    if len(name) > 80:
-        raise DeliberationError("A group name has at most 80 characters.", "name")
-    if any(g.name == name for g in groups_of(exercise, cohort)):
-        raise DeliberationError(f"There is already a group called “{name}”.", "name")
-    group = DeliberationGroup(exercise_uuid=exercise.uuid, cohort_id=cohort.id, name=name)
-    db.session.add(group)
-    db.session.commit()
-    return group
-
-
-def place_in_group(user, group):
-    """Put ``user`` in ``group`` (moving them out of another group of the same exercise)."""
-    member = db.session.scalar(sa.select(DeliberationGroupMember).where(
-        DeliberationGroupMember.exercise_uuid == group.exercise_uuid,
-        DeliberationGroupMember.cohort_id == group.cohort_id, DeliberationGroupMember.user_id == user.id))
-    if member is None:
-        db.session.add(DeliberationGroupMember(group=group, exercise_uuid=group.exercise_uuid,
-                                               cohort_id=group.cohort_id, user_id=user.id))
-    else:
-        member.group = group
-    db.session.commit()
-
-
-def remove_from_groups(user, exercise, cohort):
-    db.session.execute(sa.delete(DeliberationGroupMember).where(
-        DeliberationGroupMember.exercise_uuid == exercise.uuid, DeliberationGroupMember.cohort_id == cohort.id,
-        DeliberationGroupMember.user_id == user.id))
-    db.session.commit()
-
-
-def make_groups(exercise, cohort, size):
-    """Put every student of ``cohort`` not yet in a group into new groups of about ``size``."""
-    taken = {m.user_id for g in groups_of(exercise, cohort) for m in g.members}
-    waiting = [u for u in cohort.students if u.id not in taken]
-    if not waiting:
-        return []
-    count = max(1, round(len(waiting) / max(size, 1)))
-    names = {g.name for g in groups_of(exercise, cohort)}
-    free = (f"Table {n}" for n in range(1, len(names) + count + 2) if f"Table {n}" not in names)
-    made = []
-    for _ in range(count):
-        name = next(free)
-        group = DeliberationGroup(exercise_uuid=exercise.uuid, cohort_id=cohort.id, name=name)
-        db.session.add(group)
-        made.append(group)
-    for index, user in enumerate(waiting):
-        group = made[index % count]
-        group.members.append(DeliberationGroupMember(exercise_uuid=exercise.uuid, cohort_id=cohort.id,
-                                                     user_id=user.id))
-    db.session.commit()
-    return made
 
 
 # -- where a reader stands ------------------------------------------------------------------------
@@ -571,119 +454,3 @@ def grades_in(cohort, exercises):
         for user in attempt.owners:
             result[(user.id, attempt.exercise_uuid)] = attempt
     return result
-
-
-# -- names under the cohort's visibility ------------------------------------------------------------
-
-ADJECTIVES = ("Amber", "Azure", "Coral", "Cobalt", "Copper", "Crimson", "Golden", "Jade", "Indigo", "Ivory",
-              "Olive", "Silver", "Scarlet", "Teal", "Violet", "Russet")
-ANIMALS = ("Heron", "Otter", "Badger", "Kestrel", "Hare", "Wren", "Fox", "Owl", "Swift", "Newt", "Lynx",
-           "Finch", "Marten", "Plover", "Stoat", "Robin")
-
-
-def pseudonym(user_id, exercise_uuid):
-    """A stable made-up name for a person in one exercise, e.g. "Teal Kestrel"."""
-    digest = hashlib.sha256(f"{exercise_uuid}:{user_id}".encode()).digest()
-    return f"{ADJECTIVES[digest[0] % len(ADJECTIVES)]} {ANIMALS[digest[1] % len(ANIMALS)]}"
-
-
-def shown_name(user, exercise_uuid, visibility, viewer):
-    """How ``user`` is named to ``viewer``: tutors and the person themself always see the real name."""
-    if user is None:
-        return "From the exercise"
-    if viewer is not None and (viewer.id == user.id or viewer.is_tutor):
-        return user.name if viewer.id != user.id else f"{user.name} (you)"
-    if visibility == "named":
-        return user.name
-    if visibility == "pseudonymous":
-        return pseudonym(user.id, exercise_uuid)
-    return "A participant"
-
-
-# -- opinion statements and votes ---------------------------------------------------------------------
-
-def statements(exercise, stage, cohort, include_hidden=False):
-    """The stage's statements in ``cohort``, seeding the file's ones on first use."""
-    query = sa.select(DeliberationStatement).where(
-        DeliberationStatement.exercise_uuid == exercise.uuid, DeliberationStatement.cohort_id == cohort.id,
-        DeliberationStatement.stage_id == stage.id).order_by(DeliberationStatement.id)
-    rows = list(db.session.scalars(query))
-    if not any(r.seeded for r in rows) and stage.statements:
-        for text in stage.statements:
-            db.session.add(DeliberationStatement(exercise_uuid=exercise.uuid, cohort_id=cohort.id, stage_id=stage.id,
-                                                 text=text, seeded=True))
-        db.session.commit()
-        rows = list(db.session.scalars(query))
-    return rows if include_hidden else [r for r in rows if not r.hidden]
-
-
-def add_statement(exercise, stage, cohort, text, user):
-    if not stage.allow_statements:
-        raise DeliberationError("This exercise does not take new statements.", "text")
-    text = clean_text(text, MAX_STATEMENT + 1)
-    if not text:
-        raise DeliberationError("Write the statement first.", "text")
-    if len(text) > MAX_STATEMENT:
-        raise DeliberationError(f"A statement has at most {MAX_STATEMENT} characters.", "text")
-    mine = db.session.scalar(sa.select(sa.func.count()).select_from(DeliberationStatement).where(
-        DeliberationStatement.exercise_uuid == exercise.uuid, DeliberationStatement.cohort_id == cohort.id,
-        DeliberationStatement.author_id == user.id))
-    if mine >= 10:
-        raise DeliberationError("You have added 10 statements, the most one person can add.", "text")
-    statement = DeliberationStatement(exercise_uuid=exercise.uuid, cohort_id=cohort.id, stage_id=stage.id,
-                                      text=text, author_id=user.id)
-    db.session.add(statement)
-    db.session.commit()
-    return statement
-
-
-def vote(statement, user, value):
-    if value not in (-1, 0, 1):
-        raise DeliberationError("A vote is agree, disagree or pass.", "vote")
-    row = db.session.scalar(sa.select(DeliberationVote).where(
-        DeliberationVote.statement_id == statement.id, DeliberationVote.user_id == user.id))
-    if row is None:
-        db.session.add(DeliberationVote(statement_id=statement.id, user_id=user.id, value=value))
-    else:
-        row.value = value
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same vote sent twice at once
-        db.session.rollback()
-        return vote(statement, user, value)
-
-
-def my_votes(exercise, cohort, user):
-    rows = db.session.execute(sa.select(DeliberationVote.statement_id, DeliberationVote.value)
-                              .join(DeliberationStatement).where(
-        DeliberationStatement.exercise_uuid == exercise.uuid, DeliberationStatement.cohort_id == cohort.id,
-        DeliberationVote.user_id == user.id))
-    return dict(rows.all())
-
-
-def vote_table(exercise, cohort):
-    """``{user id: {statement id: vote}}`` over the visible statements, for the opinion map."""
-    rows = db.session.execute(sa.select(DeliberationVote.user_id, DeliberationVote.statement_id,
-                                        DeliberationVote.value).join(DeliberationStatement).where(
-        DeliberationStatement.exercise_uuid == exercise.uuid, DeliberationStatement.cohort_id == cohort.id,
-        DeliberationStatement.hidden.is_(False)))
-    table = {}
-    for user_id, statement_id, value in rows:
-        table.setdefault(user_id, {})[statement_id] = value
-    return table
-
-
-# -- tutor side (added by the tutor-pages author) ---------------------------------------------------
-
-def delete_group(group):
-    """Delete a group that has no attempt yet; its members are then in no group."""
-    if db.session.scalar(sa.select(DeliberationAttempt.id).where(DeliberationAttempt.group_id == group.id)):
-        raise DeliberationError(f"“{group.name}” has started the exercise, so it cannot be deleted.")
-    db.session.delete(group)
-    db.session.commit()
-
-
-def set_statement_hidden(statement, hidden):
-    """Hide a statement from the cohort (and from the opinion map), or show it again."""
-    statement.hidden = bool(hidden)
-    db.session.commit()

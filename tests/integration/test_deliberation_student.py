@@ -275,7 +275,7 @@ def test_submit_waits_for_every_stage_then_happens_once(auth, people):
 def test_drafts_survive_a_server_restart(tmp_path, app_config, people, auth):
     """A second app on the same database file (a restarted server) shows everything saved."""
     database = f"sqlite:///{tmp_path / 'restart.sqlite'}"
-    config = {**app_config, "TESTING": True, "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False}
+    config = {**app_config, "TESTING": True, "SQLALCHEMY_DATABASE_URI": database}
     first = create_app(config)
     with first.app_context():
         _db.create_all()
