@@ -61,7 +61,7 @@ if str(ROOT) not in sys.path:
 from bench.pages import (HOST, MODULE, cookie_header, cookies_from, free_port, percentile,  # noqa: E402
                          start_gunicorn, stop)
 from bench.quiz_load import (PASSWORD, UNIT_FILE, UNIT_PATH, BenchError, base_env, cpu_times, csrf_in,  # noqa: E402
-                             email, engine_url)
+                             email, engine_url, on_throwaway_postgres)
 
 EXERCISE_UUID = "5b8e0d2a-3c71-4f96-a4e2-9d07c6b1e843"
 EXERCISE_KEY = "bench-deliberation"
@@ -550,22 +550,7 @@ def run_sqlite(tmp, args):
 
 def run_postgres(tmp, args):
     """On a throwaway database of ``--postgres-url``'s server, dropped afterwards."""
-    try:
-        import psycopg
-        admin = psycopg.connect(args.postgres_url, autocommit=True, connect_timeout=5)
-    except Exception as exc:  # no driver, no server, refused: this backend is skipped
-        return {"skipped": f"{args.postgres_url}: {str(exc).strip() or type(exc).__name__}"}
-    name = f"leadup_delib_bench_{os.getpid()}"
-    parts = urllib.parse.urlsplit(args.postgres_url)
-    database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        admin.execute(f"CREATE DATABASE {name}")
-        try:
-            return run_backend(database_url, tmp, args)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        admin.close()
+    return on_throwaway_postgres(args.postgres_url, "leadup_delib_bench", lambda url: run_backend(url, tmp, args))
 
 
 # -- main ------------------------------------------------------------------------------------------

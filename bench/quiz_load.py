@@ -479,19 +479,24 @@ def run_sqlite(tmp, args):
 
 
 def run_postgres(tmp, args):
-    """On a throwaway database of ``--postgres-url``'s server, dropped afterwards."""
+    return on_throwaway_postgres(args.postgres_url, "leadup_bench", lambda url: run_backend(url, tmp, args))
+
+
+def on_throwaway_postgres(postgres_url, prefix, run):
+    """``run(database_url)`` on a new database of ``postgres_url``'s server, dropped afterwards;
+    ``{"skipped": why}`` when there is no server or driver."""
     try:
         import psycopg
-        admin = psycopg.connect(args.postgres_url, autocommit=True, connect_timeout=5)
+        admin = psycopg.connect(postgres_url, autocommit=True, connect_timeout=5)
     except Exception as exc:  # no driver, no server, refused: this backend is skipped
-        return {"skipped": f"{args.postgres_url}: {str(exc).strip() or type(exc).__name__}"}
-    name = f"leadup_bench_{os.getpid()}"
-    parts = urllib.parse.urlsplit(args.postgres_url)
+        return {"skipped": f"{postgres_url}: {str(exc).strip() or type(exc).__name__}"}
+    name = f"{prefix}_{os.getpid()}"
+    parts = urllib.parse.urlsplit(postgres_url)
     database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
     try:
         admin.execute(f"CREATE DATABASE {name}")
         try:
-            return run_backend(database_url, tmp, args)
+            return run(database_url)
         finally:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
