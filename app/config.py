@@ -29,6 +29,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: no lost forms
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Live workshops: with several workers or hosts, events pass through this Redis (optional).
+    LIVE_REDIS_URL = os.environ.get("LIVE_REDIS_URL") or None
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     PASSWORD_RESET_HOURS = 72
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # CSV uploads and forms

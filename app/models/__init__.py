@@ -3,6 +3,7 @@ from .cohort import Cohort, Membership
 from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
                            DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
                            DeliberationStatement, DeliberationVote)
+from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSession, LiveTable
 from .progress import UnitCompletion
 from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from .simulation import CityDataset, SavedScenario
@@ -24,5 +25,7 @@ def init_app(app):
 
 __all__ = ["CityDataset", "Cohort", "DeliberationAttempt", "DeliberationComment", "DeliberationDot",
            "DeliberationField", "DeliberationGroup", "DeliberationGroupMember", "DeliberationNote",
-           "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DueExtension", "GradeOverride", "Membership", "PasswordReset", "QuizAnswer",
-           "QuizAttempt", "Role", "SavedScenario", "UnitCompletion", "User", "init_app"]
+           "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DueExtension",
+           "GradeOverride", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
+           "LiveTable", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
+           "UnitCompletion", "User", "init_app"]

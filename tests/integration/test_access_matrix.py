@@ -8,6 +8,7 @@ import pytest
 from app.content import current_course
 from app.models import CityDataset, Role, SavedScenario
 from app.deliberation import service as delib_service
+from app.live import service as live_service
 from app.quizzes import service as quiz_service
 from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token
@@ -117,8 +118,27 @@ MATRIX = {
     "deliberation.tutor_compare": ("GET", TUTORS_OF_A),
     "deliberation.tutor_opinions": ("GET", TUTORS_OF_A),
     "deliberation.tutor_hide_statement": ("POST", TUTORS_OF_A),
+    "live.index": ("GET", TUTORS),
+    "live.create": ("POST", TUTORS),
+    "live.control": ("GET", TUTORS_OF_A),
+    "live.add_activity": ("POST", TUTORS_OF_A),
+    "live.go_live": ("POST", TUTORS_OF_A),
+    "live.results": ("POST", TUTORS_OF_A),
+    "live.moderate": ("POST", TUTORS_OF_A),
+    "live.close": ("POST", TUTORS_OF_A),
+    "live.projector": ("GET", TUTORS_OF_A),
+    "live.join_form": ("GET", EVERYONE),
+    "live.join_page": ("GET", EVERYONE),
+    "live.join": ("POST", EVERYONE),
+    "live.room": ("GET", EVERYONE),  # anyone not in the room is sent to the join page
+    "live.choose_table": ("POST", {"student_a"}),
+    "live.post": ("POST", {"student_a"}),
+    "live.poll": ("GET", {"student_a"} | TUTORS_OF_A),
+    "live.stream": ("GET", {"student_a"} | TUTORS_OF_A),
 }
 DELIBERATION_404 = {endpoint for endpoint in MATRIX if endpoint.startswith("deliberation.")}
+LIVE_404 = {"live.control", "live.add_activity", "live.go_live", "live.results", "live.moderate", "live.close",
+            "live.projector", "live.choose_table", "live.poll", "live.stream"}
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {
@@ -128,7 +148,7 @@ REFUSED_AS_404 = {
     "quizzes.gradebook", "quizzes.gradebook_csv", "quizzes.student_quiz", "quizzes.override_grade",
     "quizzes.delete_override", "quizzes.extend_due", "quizzes.delete_extension", "quizzes.tutor_attempt",
     "quizzes.grade_answer", "quizzes.analytics_page",
-} | DELIBERATION_404
+} | DELIBERATION_404 | LIVE_404
 # Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
 DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
 
@@ -163,6 +183,7 @@ def world(app, make, db):
     quiz_service.submit(attempt, quiz, {essay.id: "Sensors, with a public register of what they collect."})
     answer = next(a for a in attempt.answers if a.question_id == essay.id)
     delib = _deliberation_world(users["student_a"], cohort_a)
+    live = _live_world(users["tutor_a"], users["student_a"], cohort_a)
     args = {
         "module_slug": unit.module.slug,
         "unit_slug": unit.slug,
@@ -175,9 +196,24 @@ def world(app, make, db):
         "quiz_uuid": quiz.uuid,
         "attempt_id": attempt.id,
         "answer_id": answer.id,
+        **live,
     }
     return {"users": users, "args": args, "delib": delib, "student_a": users["student_a"], "outsider": outsider,
             "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}
+
+
+def _live_world(tutor, student, cohort):
+    """A live session of cohort A's tutor with a board on screen and student_a in the room."""
+    session = live_service.create_session(tutor, "Day 1", cohort, tables=2)
+    activity = live_service.add_activity(session, "board", "By 2030...")
+    live_service.go_live(session, activity)
+    participant, _ = live_service.join(session, student)
+    live_service.choose_table(participant, session.tables[0].id)
+    post, _ = live_service.post_note(participant, activity, "Fewer cars", "yellow", "key-1")
+    # Joining makes anyone a participant: the join route is tried on another session, so the
+    # matrix shows who reaches the first one without having joined it.
+    other = live_service.create_session(tutor, "Day 2", cohort, tables=0)
+    return {"code": session.code, "activity_id": activity.id, "post_id": post.id, "join_code": other.code}
 
 
 def _deliberation_world(student, cohort):
@@ -227,6 +263,8 @@ def url_for_rule(rule, world):
         args.update(world["doomed"])
     if rule.endpoint.startswith("deliberation."):
         args.update(world["delib"]["args"])
+    if rule.endpoint == "live.join":
+        args["code"] = args["join_code"]
     if rule.endpoint == "deliberation.add_statement":
         args["stage_id"] = world["delib"]["opinions_stage"]
     if rule.endpoint == "deliberation.tutor_delete_group":

@@ -1,0 +1,358 @@
+"""Live workshop events cross server processes through Redis, within a second.
+
+Two real servers (gunicorn, one gthread worker each, on free ports of 127.0.0.1) share one SQLite
+file (``flask db upgrade`` + ``flask demo seed``) and one Redis (``LIVE_REDIS_URL``, database 15 of
+127.0.0.1:6379; if nothing answers there, a throwaway ``redis-server`` on a free port). The tutor
+runs the session on process A and follows its server-sent events there; a guest joins and posts
+through process B. The post event must reach A's stream less than 1 s after B answered the POST,
+and Redis must have carried the announcement (without it, A would only notice on its next
+once-a-second look at the table). A resend with the same idempotency key through A stores nothing
+and sends no event; a stream that reconnects with ``Last-Event-ID`` gets exactly the later events.
+"""
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+REDIS_DB = 15
+TUTOR = "tutor@leadup.example"
+PASSWORD = "leadup-demo-2026"
+CHANNEL = "leadup-live"  # app/live/events.py
+CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process, timeout=10):
+    """Terminate ``process`` by its pid; kill it if it has not gone after ``timeout`` seconds."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+
+
+@pytest.fixture
+def redis_url():
+    """``redis://127.0.0.1:6379/15``, or a ``redis-server`` started for this test on a free port."""
+    url = f"redis://{HOST}:6379/{REDIS_DB}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        yield url
+        return
+    except redis.RedisError as exc:
+        unreachable = exc
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip(f"Redis is not reachable at {HOST}:6379 ({unreachable}) and no redis-server to start one")
+    port = _free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                                "--daemonize", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://{HOST}:{port}/{REDIS_DB}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.RedisError as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.skip(f"Redis is not reachable at {HOST}:6379 ({unreachable}) and redis-server on port "
+                                f"{port} did not start ({exc})")
+                time.sleep(0.1)
+        yield url
+    finally:
+        _stop(process)
+
+
+# -- the servers ----------------------------------------------------------------------------------
+
+def _env(data, redis_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "WERKZEUG_"))}
+    env.pop("DATABASE_URL_TEST", None)
+    env.update(
+        FLASK_APP="app",
+        DATABASE_URL=f"sqlite:///{data / 'live.sqlite'}",
+        LEADUP_ENV="development",
+        SECRET_KEY="live-multiprocess",  # the same in both: a session cookie from one works on the other
+        LOGIN_RATE_LIMIT="1000 per minute",
+        LIVE_REDIS_URL=redis_url,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _flask(env, *args):
+    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+
+
+class Server:
+    def __init__(self, env, log):
+        self.port = _free_port()
+        self.log = log
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", "1", "-k", "gthread", "--threads", "16",
+                 "--graceful-timeout", "2", "-b", f"{HOST}:{self.port}", "app:create_app()"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def log_tail(self, lines=30):
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def wait_ready(self, deadline):
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"the server on port {self.port} exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server on port {self.port} did not answer /healthz:\n{self.log_tail()}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def servers(tmp_path, redis_url):
+    """Two gunicorn processes, A and B, on one SQLite file and one Redis."""
+    env = _env(tmp_path, redis_url)
+    _flask(env, "db", "upgrade")
+    _flask(env, "demo", "seed")
+    started = []
+    try:
+        for name in ("a", "b"):
+            started.append(Server(env, tmp_path / f"server-{name}.log"))
+        deadline = time.monotonic() + 30
+        for server in started:
+            server.wait_ready(deadline)
+        yield started
+    finally:
+        for server in started:
+            _stop(server.process)
+
+
+# -- a browser, reduced to a cookie jar -------------------------------------------------------------
+
+class Browser:
+    """Cookies (host-wide, as a browser keeps them: both ports share them) and plain requests."""
+
+    def __init__(self):
+        self.jar = {}
+
+    def send(self, port, method, path, form=None, headers=None, timeout=10):
+        headers = dict(headers or {})
+        if self.jar:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        body = None
+        if form is not None:
+            headers.update(FORM)
+            body = urllib.parse.urlencode(form)
+        connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, val = value.split(";", 1)[0].partition("=")
+                self.jar[key.strip()] = val.strip()
+        return response.status, response.getheader("Location", ""), content
+
+    def token(self, port, path):
+        status, _, html = self.send(port, "GET", path)
+        match = CSRF.search(html)
+        assert status == 200 and match, f"GET {path}: HTTP {status}, no CSRF token"
+        return match.group(1)
+
+
+class Stream:
+    """``GET /live/<code>/stream`` read line by line in a thread; each message is queued with the
+    moment it arrived."""
+
+    def __init__(self, browser, port, path, last_event_id=None):
+        headers = {"Accept": "text/event-stream",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in browser.jar.items())}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.connection.request("GET", path, headers=headers)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200, f"GET {path}: HTTP {self.response.status}"
+        assert self.response.getheader("Content-Type", "").startswith("text/event-stream")
+        self.messages = queue.Queue()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        event_id, data = None, []
+        try:
+            while True:
+                line = self.response.readline()
+                if not line:
+                    break
+                line = line.decode("utf-8").rstrip("\r\n")
+                if line.startswith("id:"):
+                    event_id = int(line[3:].strip())
+                elif line.startswith("data:"):
+                    data.append(line[5:].strip())
+                elif not line and data:
+                    message = json.loads("\n".join(data))
+                    assert message["id"] == event_id
+                    self.messages.put((time.perf_counter(), message))
+                    event_id, data = None, []
+        except (OSError, ValueError, http.client.HTTPException):
+            pass  # closed by the test
+
+    def next(self, timeout):
+        """``(arrived at, message)``, or None if nothing came within ``timeout`` seconds."""
+        try:
+            return self.messages.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def until(self, predicate, timeout):
+        """Every message up to and including the first that satisfies ``predicate``."""
+        got, deadline = [], time.monotonic() + timeout
+        while True:
+            item = self.next(max(0.0, deadline - time.monotonic()))
+            assert item is not None, f"no matching event within {timeout} s; got {[m['id'] for _, m in got]}"
+            got.append(item)
+            if predicate(item[1]):
+                return got
+
+    def close(self):
+        try:
+            self.connection.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
+
+
+# -- the test ---------------------------------------------------------------------------------------
+
+def test_events_cross_processes_through_redis(servers, redis_url):
+    a, b = servers
+
+    # The tutor signs in on A, makes a session with a board, and puts the board live.
+    tutor = Browser()
+    token = tutor.token(a.port, "/login")
+    status, location, _ = tutor.send(a.port, "POST", "/login",
+                                     {"csrf_token": token, "email": TUTOR, "password": PASSWORD})
+    assert status == 302 and "/login" not in location
+    token = tutor.token(a.port, "/live")
+    status, location, _ = tutor.send(a.port, "POST", "/live", {"csrf_token": token, "title": "Across processes",
+                                                                 "tables": "3", "tables_chosen": "1"})
+    match = re.search(r"/live/([A-Z0-9]+)/control$", location)
+    assert status == 302 and match, f"creating the session: HTTP {status} to {location!r}"
+    code = match.group(1)
+    status, _, _ = tutor.send(a.port, "POST", f"/live/{code}/activities",
+                              {"csrf_token": token, "kind": "board", "title": "What went well?"})
+    assert status == 302
+    _, _, control = tutor.send(a.port, "GET", f"/live/{code}/control")
+    activity = re.search(rf"/live/{code}/activities/(\d+)/live", control)
+    assert activity, "the control page has no button to put the board live"
+    status, _, _ = tutor.send(a.port, "POST", activity.group(0), {"csrf_token": token})
+    assert status == 302
+    _, _, projector = tutor.send(a.port, "GET", f"/live/{code}/projector")
+    after = int(re.search(r'data-after="(\d+)"', projector).group(1))
+    assert after > 0  # the board was added and put live: two events already
+
+    # The projector follows the stream on A; a spy listens to Redis to see the announcement pass.
+    spy = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    spy.subscribe(CHANNEL)
+    stream = Stream(tutor, a.port, f"/live/{code}/stream?after={after}")
+    resumed = None
+    try:
+        # A guest joins through B, sits at a table and posts a note.
+        guest = Browser()
+        token = guest.token(b.port, f"/join/{code}")
+        status, location, _ = guest.send(b.port, "POST", f"/join/{code}", {"csrf_token": token, "nickname": "Robin"})
+        assert status == 302 and location.endswith(f"/live/{code}"), f"joining: HTTP {status} to {location!r}"
+        assert any(name.startswith("leadup_live_") for name in guest.jar)
+        _, _, room = guest.send(b.port, "GET", f"/live/{code}")
+        table = re.search(r'name="table_id" value="(\d+)"', room).group(1)
+        token = CSRF.search(room).group(1)
+        status, _, _ = guest.send(b.port, "POST", f"/live/{code}/table", {"csrf_token": token, "table_id": table})
+        assert status == 302
+        joined = stream.until(lambda m: m["type"] == "table", timeout=5)
+        assert [m["type"] for _, m in joined] == ["joined", "table"]
+
+        while spy.get_message(timeout=0.01) is not None:  # what the join announced
+            pass
+        key = uuid.uuid4().hex
+        note = {"csrf_token": token, "key": key, "text": "The tables talked to each other.", "colour": "blue"}
+        json_headers = {"Accept": "application/json", "X-CSRFToken": token}
+        status, _, body = guest.send(b.port, "POST", f"/live/{code}/posts", note, json_headers)
+        answered = time.perf_counter()
+        reply = json.loads(body)
+        assert status == 201 and reply["ok"] and reply["created"] is True, (status, body)
+        arrived, message = stream.until(lambda m: m["type"] == "post", timeout=5)[-1]
+        delay = arrived - answered
+        print(f"\npost through B -> event on A's stream: {delay * 1000:.1f} ms")
+        assert message["data"]["id"] == reply["id"]
+        assert message["data"]["text"] == note["text"] and message["data"]["by"] == "Robin"
+        assert delay < 1.0, f"the post event took {delay:.3f} s to cross from B to A"
+        session_id = next(int(name.rsplit("_", 1)[1]) for name in guest.jar if name.startswith("leadup_live_"))
+        announced = spy.get_message(timeout=2)
+        assert announced is not None and announced["data"] == str(session_id).encode(), \
+            f"Redis did not carry the post's announcement (got {announced})"
+        first_post_event = message["id"]
+
+        # The same note resent through A (same key): acknowledged, not stored again, no event.
+        status, _, body = guest.send(a.port, "POST", f"/live/{code}/posts", note, json_headers)
+        assert status == 200, (status, body)
+        assert json.loads(body) == {"ok": True, "id": reply["id"], "created": False}
+        # Then a second note through B: it must be the very next event (ids follow commit order).
+        second = dict(note, key=uuid.uuid4().hex, text="Second note.")
+        status, _, body = guest.send(b.port, "POST", f"/live/{code}/posts", second, json_headers)
+        assert status == 201, (status, body)
+        second_id = json.loads(body)["id"]
+        followed = stream.until(lambda m: m["type"] == "post", timeout=5)
+        assert [(m["type"], m["data"]["id"]) for _, m in followed] == [("post", second_id)]
+        assert stream.next(timeout=1.2) is None, "an event arrived after the resend and the second note"
+        seen = [first_post_event] + [m["id"] for _, m in followed]
+
+        # A projector that lost its connection reconnects, to B this time, with Last-Event-ID.
+        resumed = Stream(tutor, b.port, f"/live/{code}/stream", last_event_id=first_post_event)
+        replayed = resumed.until(lambda m: m["id"] == seen[-1], timeout=5)
+        assert [m["id"] for _, m in replayed] == seen[1:]
+        assert resumed.next(timeout=1.2) is None, "the reconnected stream got more than the events after its id"
+        # The long-poll fallback agrees.
+        _, _, body = tutor.send(b.port, "GET", f"/live/{code}/events?after={first_post_event}")
+        assert [e["id"] for e in json.loads(body)["events"]] == seen[1:]
+    finally:
+        stream.close()
+        if resumed is not None:
+            resumed.close()
+        spy.close()
