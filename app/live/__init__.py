@@ -8,8 +8,12 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import kinds, routes  # noqa: E402,F401
 
 
 def init_app(app):
+    import secrets
+
     app.register_blueprint(bp)
+    # A fresh idempotency key for each answer form: a form sent twice is stored once.
+    app.jinja_env.globals["new_key"] = lambda: secrets.token_urlsafe(16)

@@ -12,8 +12,9 @@ from ..extensions import db
 from ..models import Cohort
 from ..models.live import LiveActivity, LivePost, LiveSession
 from ..security import public, roles
-from . import bp, events, service
-from .service import LiveError
+from . import bp, events, kinds, service
+from .errors import LiveError
+from .kinds.board import COLOURS
 
 TUTORS = ("tutor", "admin")
 STREAM_SECONDS = 300  # a stream ends after this; the browser reconnects with Last-Event-ID
@@ -90,7 +91,8 @@ def control(code):
     activity = service.live_activity(session)
     return render_template("live/control.html", session=session, live=activity,
                            posts=service.posts_of(activity, include_hidden=True) if activity else [],
-                           participants=_participants(session), kinds=service.KINDS,
+                           results=service.results(activity, include_hidden=True) if activity else None,
+                           participants=_participants(session), kinds=kinds.choices(),
                            join_url=url_for("live.join_page", code=session.code, _external=True))
 
 
@@ -110,7 +112,7 @@ def add_activity(code):
     session = _run(code)
     try:
         service.add_activity(session, request.form.get("kind", ""), request.form.get("title", ""),
-                             request.form.get("prompt", ""))
+                             request.form.get("prompt", ""), request.form)
     except LiveError as error:
         flash(error.message, "error")
     return _back(session, "#activities")
@@ -147,7 +149,10 @@ def moderate(code, post_id):
     if post is None or _activity(session, post.activity_id) is None:
         abort(404)
     flags = {key: request.form.get(key) == "1" for key in ("hidden", "pinned") if key in request.form}
-    service.moderate(post, **flags)
+    if "theme" in request.form:
+        service.set_theme(post, request.form["theme"])
+    if flags:
+        service.moderate(post, **flags)
     return _back(session, f"#post-{post.id}")
 
 
@@ -218,12 +223,20 @@ def room(code):
     if participant is None:
         return redirect(url_for("live.join_page", code=session.code))
     activity = service.live_activity(session)
-    posts = []
-    if activity is not None:
-        posts = [p for p in service.posts_of(activity) if _visible_to(p.table_id, p.participant_id, activity,
-                                                                       participant)]
-    return render_template("live/room.html", session=session, me=participant, live=activity, posts=posts,
-                           colours=service.COLOURS, last_event=events.last_id(session.id))
+    return render_template("live/room.html", session=session, me=participant, live=activity,
+                           colours=COLOURS, last_event=events.last_id(session.id),
+                           **_room_view(activity, participant))
+
+
+def _room_view(activity, participant):
+    """What a participant's page shows of the live activity: their posts and answer, and the
+    room's results when the tutor has not hidden them."""
+    if activity is None:
+        return {"posts": [], "results": None, "mine": None, "my_votes": {}}
+    posts = [p for p in service.posts_of(activity) if _visible_to(p.table_id, p.participant_id, activity, participant)]
+    mine = next((p for p in posts if p.participant_id == participant.id), None)
+    results = None if activity.results_hidden else service.results(activity)
+    return {"posts": posts, "results": results, "mine": mine, "my_votes": service.my_votes(participant, activity)}
 
 
 @bp.post("/live/<code>/table")
@@ -251,8 +264,7 @@ def post(code):
     try:
         if activity is None:
             raise LiveError("Nothing is open for notes right now.")
-        saved, created = service.post_note(participant, activity, request.form.get("text", ""),
-                                           request.form.get("colour", ""), request.form.get("key", ""))
+        saved, created = service.submit(participant, activity, request.form, request.form.get("key", ""))
     except LiveError as error:
         if request.accept_mimetypes.best == "application/json":
             return jsonify(ok=False, error=error.message, field=error.field), 409 if not error.field else 422
@@ -260,8 +272,45 @@ def post(code):
         return redirect(url_for("live.room", code=session.code))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=True, id=saved.id, created=created), 201 if created else 200
-    flash("Your note is on the board.", "success")
+    flash("Sent.", "success")
     return redirect(url_for("live.room", code=session.code))
+
+
+@bp.post("/live/<code>/posts/<int:post_id>/vote")
+@public
+def vote(code, post_id):
+    session = _session(code)
+    participant = _participant(session)
+    target = db.session.get(LivePost, post_id)
+    if participant is None or target is None:
+        abort(404)
+    try:
+        service.vote(participant, target, request.form.get("count", type=int) or 0)
+    except LiveError as error:
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(ok=False, error=error.message), 409
+        flash(error.message, "error")
+        return redirect(url_for("live.room", code=session.code))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=True)
+    return redirect(url_for("live.room", code=session.code))
+
+
+@bp.get("/live/<code>/results")
+@public
+def results_fragment(code):
+    """The live activity's results as an HTML fragment, for a screen to swap in after an event."""
+    session = _session(code)
+    role, participant = _viewer(session)
+    activity = service.live_activity(session)
+    if activity is None:
+        return ""
+    if role == "tutor":
+        view = {"results": service.results(activity), "posts": service.posts_of(activity), "mine": None,
+                "my_votes": {}}
+    else:
+        view = _room_view(activity, participant)
+    return render_template("live/_results.html", session=session, live=activity, role=role, me=participant, **view)
 
 
 # -- the event stream ---------------------------------------------------------------------------------

@@ -5,28 +5,22 @@ A post carries an idempotency key made on the phone: a post resent after a dropp
 is the same post, stored once.
 """
 import hashlib
+import json
 import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models.live import CLOSED, LiveActivity, LiveParticipant, LivePost, LiveSession, LiveTable
+from ..models.live import CLOSED, LiveActivity, LiveParticipant, LivePost, LiveSession, LiveTable, LiveVote
 from ..models.user import utcnow
-from . import events
+from . import events, kinds
+from .errors import LiveError
+from .kinds.board import COLOURS, check_dots
 
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read off a projector
 CODE_LENGTH = 6
-MAX_NOTE = 280
 MAX_NICKNAME = 40
-COLOURS = ("yellow", "pink", "blue", "green")
-KINDS = {"board": "Sticky-note board"}
-
-
-class LiveError(Exception):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def clean(text, limit):
@@ -61,15 +55,21 @@ def create_session(owner, title, cohort=None, tables=4, names_required=False, ta
     return session
 
 
-def add_activity(session, kind, title, prompt=""):
-    if kind not in KINDS:
+def add_activity(session, kind_name, title, prompt="", form=None):
+    """A new activity from the tutor's form; raises ``LiveError`` naming the field."""
+    kind = kinds.get(kind_name)
+    if kind is None:
         raise LiveError("Choose an activity type.", "kind")
     title = clean(title, 200)
     if not title:
         raise LiveError("Give the activity a title.", "title")
-    import json
-    activity = LiveActivity(session=session, kind=kind, title=title[:200], position=len(session.activities) + 1,
-                            config=json.dumps({"prompt": clean(prompt, 1000)[:1000]}))
+    settings, errors = kind.settings(form or {})
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise LiveError(message, field)
+    settings["prompt"] = clean(prompt, 1000)[:1000]
+    activity = LiveActivity(session=session, kind=kind.name, title=title[:200], position=len(session.activities) + 1,
+                            config=json.dumps(settings, ensure_ascii=False))
     db.session.add(activity)
     db.session.flush()
     events.record(session.id, "activity-added", {"id": activity.id})
@@ -171,46 +171,118 @@ def choose_table(participant, table_id):
 
 # -- posts ------------------------------------------------------------------------------------------
 
-def post_note(participant, activity, text, colour, key):
-    """Store a sticky note once per idempotency ``key``; returns ``(post, created)``."""
+def submit(participant, activity, form, key):
+    """Store what a participant sent to ``activity``; returns ``(post, created)``.
+
+    A note or an answer is stored once per idempotency ``key``, however often it is resent. An
+    activity with one answer each (a poll, a scale) keeps the latest answer of each participant.
+    """
+    kind = kinds.get(activity.kind)
     key = str(key or "")[:64]
     if not key:
-        raise LiveError("The note has no idempotency key; reload the page.")
-    existing = db.session.scalar(sa.select(LivePost).where(
-        LivePost.participant_id == participant.id, LivePost.idempotency_key == key))
+        raise LiveError("The answer has no idempotency key; reload the page.")
+    existing = _post_by_key(participant, key)
     if existing is not None:
         return existing, False
     session = db.session.get(LiveSession, participant.session_id)
     if not session.is_open:
         raise LiveError("This session has ended.")
-    if activity.session_id != session.id or activity.kind != "board":
-        raise LiveError("That activity does not take notes.")
-    text = clean(text, MAX_NOTE)
-    if not text:
-        raise LiveError("Write something on the note first.", "text")
-    if len(text) > MAX_NOTE:
-        raise LiveError(f"A note has at most {MAX_NOTE} characters.", "text")
-    colour = colour if colour in COLOURS else COLOURS[0]
-    post = LivePost(activity_id=activity.id, participant_id=participant.id, table_id=participant.table_id,
-                    idempotency_key=key, text=text, colour=colour, created_at=utcnow())
-    db.session.add(post)
+    if activity.session_id != session.id or session.live_activity_id != activity.id:
+        raise LiveError("That activity is not open any more.")
+    text, value = kind.answer(activity, form)
+    colour = value.pop("colour", COLOURS[0]) if isinstance(value, dict) else COLOURS[0]
+    now = utcnow()
+    post = None
+    if kind.one_answer:
+        post = db.session.scalar(sa.select(LivePost).where(
+            LivePost.activity_id == activity.id, LivePost.participant_id == participant.id))
+    if post is None:
+        post = LivePost(activity_id=activity.id, participant_id=participant.id, created_at=now)
+        db.session.add(post)
+    post.idempotency_key, post.table_id, post.text, post.colour = key, participant.table_id, text, colour
+    post.value, post.updated_at = json.dumps(value), now
     try:
         db.session.flush()
-    except IntegrityError:  # the same note arrived twice at once: the other request stored it
+    except IntegrityError:  # the same answer arrived twice at once: the other request stored it
         db.session.rollback()
-        return db.session.scalar(sa.select(LivePost).where(
-            LivePost.participant_id == participant.id, LivePost.idempotency_key == key)), False
+        return _post_by_key(participant, key), False
     events.record(session.id, "post", post_payload(post, participant))
     db.session.commit()
     events.announce(session.id)
     return post, True
 
 
+def post_note(participant, activity, text, colour, key):
+    """A sticky note on a board (``submit`` with a note's fields)."""
+    return submit(participant, activity, {"text": text, "colour": colour}, key)
+
+
+def _post_by_key(participant, key):
+    return db.session.scalar(sa.select(LivePost).where(
+        LivePost.participant_id == participant.id, LivePost.idempotency_key == key))
+
+
+def vote(participant, post, count):
+    """Set ``participant``'s dots (or upvote: 1, or 0 to take it back) on ``post``."""
+    activity = db.session.get(LiveActivity, post.activity_id)
+    kind = kinds.get(activity.kind)
+    session = db.session.get(LiveSession, activity.session_id)
+    if not kind.votable or participant.session_id != session.id or post.hidden:
+        raise LiveError("You cannot vote on that.")
+    if not session.is_open:
+        raise LiveError("This session has ended.")
+    count = max(0, int(count))
+    if activity.kind == "board":
+        others = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LiveVote.count), 0)).where(
+            LiveVote.activity_id == activity.id, LiveVote.participant_id == participant.id,
+            LiveVote.post_id != post.id))
+        check_dots(activity, others + count)
+    else:
+        count = min(count, 1)
+    row = db.session.scalar(sa.select(LiveVote).where(LiveVote.post_id == post.id,
+                                                      LiveVote.participant_id == participant.id))
+    if row is None:
+        row = LiveVote(post_id=post.id, participant_id=participant.id, activity_id=activity.id, count=0)
+        db.session.add(row)
+    row.count = count
+    db.session.flush()
+    events.record(session.id, "vote", {"activity": activity.id, "post": post.id,
+                                       "votes": votes_of(activity).get(post.id, 0)})
+    db.session.commit()
+    events.announce(session.id)
+
+
+def votes_of(activity):
+    """``{post id: total votes}`` of an activity."""
+    rows = db.session.execute(sa.select(LiveVote.post_id, sa.func.sum(LiveVote.count)).where(
+        LiveVote.activity_id == activity.id).group_by(LiveVote.post_id))
+    return {post_id: int(total) for post_id, total in rows if total}
+
+
+def my_votes(participant, activity):
+    return dict(db.session.execute(sa.select(LiveVote.post_id, LiveVote.count).where(
+        LiveVote.activity_id == activity.id, LiveVote.participant_id == participant.id)).all())
+
+
+def set_theme(post, theme):
+    """The tutor clusters a note into a theme (or out of one, with an empty name)."""
+    post.theme = clean(theme, 80)[:80] or None
+    activity = db.session.get(LiveActivity, post.activity_id)
+    events.record(activity.session_id, "post", post_payload(post))
+    db.session.commit()
+    events.announce(activity.session_id)
+
+
+def results(activity, include_hidden=False):
+    """What the activity's results template shows, from its kind."""
+    return kinds.get(activity.kind).results(activity, posts_of(activity, include_hidden), votes_of(activity))
+
+
 def post_payload(post, participant=None):
     participant = participant or post.participant
     return {"id": post.id, "activity": post.activity_id, "table": post.table_id, "text": post.text,
             "colour": post.colour, "by": participant.nickname, "participant": participant.id,
-            "hidden": post.hidden, "pinned": post.pinned}
+            "hidden": post.hidden, "pinned": post.pinned, "theme": post.theme}
 
 
 def moderate(post, hidden=None, pinned=None):

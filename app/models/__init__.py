@@ -3,7 +3,7 @@ from .cohort import Cohort, Membership
 from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
                            DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
                            DeliberationStatement, DeliberationVote)
-from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSession, LiveTable
+from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSession, LiveTable, LiveVote
 from .progress import UnitCompletion
 from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from .simulation import CityDataset, SavedScenario
@@ -27,5 +27,5 @@ __all__ = ["CityDataset", "Cohort", "DeliberationAttempt", "DeliberationComment"
            "DeliberationField", "DeliberationGroup", "DeliberationGroupMember", "DeliberationNote",
            "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DueExtension",
            "GradeOverride", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
-           "LiveTable", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
+           "LiveTable", "LiveVote", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
            "UnitCompletion", "User", "init_app"]

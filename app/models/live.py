@@ -108,13 +108,33 @@ class LivePost(db.Model):
     table_id: Mapped[int | None] = mapped_column(sa.ForeignKey("live_tables.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     text: Mapped[str] = mapped_column(sa.Text, default="")
+    value: Mapped[str] = mapped_column(sa.Text, default="null")  # JSON: a poll's choices, a ranking...
     colour: Mapped[str] = mapped_column(sa.String(16), default="yellow")
+    theme: Mapped[str | None] = mapped_column(sa.String(80))  # the tutor's cluster on a board
     hidden: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     participant: Mapped[LiveParticipant] = relationship()
     table: Mapped[LiveTable | None] = relationship()
+
+    @property
+    def answer(self):
+        return json.loads(self.value or "null")
+
+
+class LiveVote(db.Model):
+    """A participant's dots on a note, or their upvote on a question (count 1)."""
+
+    __tablename__ = "live_votes"
+    __table_args__ = (sa.UniqueConstraint("post_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("live_posts.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("live_participants.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("live_activities.id", ondelete="CASCADE"), index=True)
+    count: Mapped[int] = mapped_column(default=1)
 
 
 class LiveEvent(db.Model):

@@ -47,11 +47,25 @@
     if (count) count.textContent = String(Number(count.textContent) + 1);
   }
 
+  let refreshing = null;
+  function refreshResults() {
+    const slot = room.querySelector("[data-results]");
+    if (!slot || refreshing) return;
+    refreshing = setTimeout(async () => {
+      refreshing = null;
+      try {
+        const response = await fetch(room.dataset.resultsUrl, { credentials: "same-origin" });
+        if (response.ok) slot.innerHTML = await response.text();  // rendered and escaped on the server
+      } catch (e) { /* the next event tries again */ }
+    }, 150);
+  }
+
   function apply(item) {
     if (item.id <= after) return;
     after = item.id;
     const type = item.type;
-    if (type === "post") showPost(item.data);
+    if (type === "post" && room.dataset.kind === "board") showPost(item.data);
+    else if (type === "post" || type === "vote") refreshResults();
     else if (type === "live" || type === "results" || type === "closed" || type === "activity-added") {
       if (type !== "activity-added" || room.dataset.role === "projector") window.location.reload();
     }
@@ -92,10 +106,7 @@
     }
   }
 
-  // -- posting, with an outbox ---------------------------------------------------------------
-  const form = room.querySelector("[data-post-form]");
-  const postStatus = room.querySelector("[data-post-status]");
-
+  // -- sending answers, with an outbox -------------------------------------------------------
   function outbox() {
     try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return []; }
   }
@@ -105,56 +116,62 @@
   function newKey() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
   }
+  function tell(text) {
+    const slot = room.querySelector("[data-post-status]");
+    if (slot) slot.textContent = text;
+  }
 
   async function send(item) {
     const body = new FormData();
+    for (const [name, value] of item.entries) body.append(name, value);
     body.set("csrf_token", token);
-    body.set("key", item.key);
-    body.set("text", item.text);
-    body.set("colour", item.colour);
-    const response = await fetch(form.getAttribute("action"), {
+    const response = await fetch(item.action, {
       method: "POST", body, credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": token },
     });
     const reply = await response.json().catch(() => ({}));
-    if (response.ok) return { done: true };
-    if (response.status === 422 || response.status === 409 || response.status === 403) {
-      return { done: true, error: reply.error || "The note was not accepted." };
-    }
+    if (response.ok && !response.redirected) return { done: true };
+    if ([403, 409, 422].includes(response.status)) return { done: true, error: reply.error || "Not accepted." };
     return { done: false };
   }
 
+  let flushing = false;
   async function flush() {
-    let items = outbox();
-    for (const item of items.slice()) {
-      try {
-        const result = await send(item);
-        if (!result.done) break;
-        items = outbox().filter((other) => other.key !== item.key);
-        keepOutbox(items);
-        if (postStatus) postStatus.textContent = result.error || "Posted.";
-      } catch (e) {
-        if (postStatus) postStatus.textContent = "Offline: your note is kept on this phone and sent when the connection returns.";
-        break;
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (const item of outbox()) {
+        let result;
+        try { result = await send(item); } catch (e) { result = null; }
+        if (!result || !result.done) {
+          tell("Offline: kept on this phone and sent when the connection returns.");
+          break;
+        }
+        keepOutbox(outbox().filter((other) => other.key !== item.key));
+        tell(result.error || "Sent.");
       }
+    } finally {
+      flushing = false;
     }
   }
 
-  if (form) {
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const text = form.elements.text.value.trim();
-      if (!text) { if (postStatus) postStatus.textContent = "Write something on the note first."; return; }
-      const colour = (form.querySelector("input[name=colour]:checked") || {}).value || "yellow";
-      keepOutbox(outbox().concat([{ key: newKey(), text, colour }]));
-      form.elements.text.value = "";
-      if (postStatus) postStatus.textContent = "Sending…";
-      flush();
-    });
-    window.addEventListener("online", flush);
-    setInterval(flush, 5000);
-    if (outbox().length) flush();
-  }
+  room.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.hasAttribute("data-answer-form")) return;
+    event.preventDefault();
+    const entries = Array.from(new FormData(form).entries()).filter(([name]) => name !== "csrf_token");
+    const text = form.elements.text;
+    if (text && !text.value.trim()) { tell("Write something first."); return; }
+    const key = form.elements.key.value || newKey();
+    keepOutbox(outbox().concat([{ action: form.getAttribute("action"), key, entries }]));
+    form.elements.key.value = newKey();  // the next answer is a new one
+    if (text) text.value = "";
+    tell("Sending…");
+    flush();
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 5000);
+  if (outbox().length) flush();
 
   stream();
 })();

@@ -133,12 +133,14 @@ MATRIX = {
     "live.room": ("GET", EVERYONE),  # anyone not in the room is sent to the join page
     "live.choose_table": ("POST", {"student_a"}),
     "live.post": ("POST", {"student_a"}),
+    "live.vote": ("POST", {"student_a"}),
+    "live.results_fragment": ("GET", {"student_a"} | TUTORS_OF_A),
     "live.poll": ("GET", {"student_a"} | TUTORS_OF_A),
     "live.stream": ("GET", {"student_a"} | TUTORS_OF_A),
 }
 DELIBERATION_404 = {endpoint for endpoint in MATRIX if endpoint.startswith("deliberation.")}
 LIVE_404 = {"live.control", "live.add_activity", "live.go_live", "live.results", "live.moderate", "live.close",
-            "live.projector", "live.choose_table", "live.poll", "live.stream"}
+            "live.projector", "live.choose_table", "live.poll", "live.stream", "live.vote", "live.results_fragment"}
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {

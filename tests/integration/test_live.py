@@ -8,6 +8,7 @@ import pytest
 from app import create_app
 from app.extensions import db as _db
 from app.live import events, service
+from app.live.errors import LiveError
 from app.models import LiveEvent, LivePost, Role
 from tests.conftest import Auth, csrf_token
 
@@ -114,7 +115,7 @@ def test_a_note_is_stored_once_per_key(app, room):
 
 
 @pytest.mark.parametrize("text, status, message", [
-    ("   ", 422, "Write something"), ("x" * 281, 422, "at most 280")])
+    ("   ", 422, "Write something"), ("x" * 281, 422, "At most 280")])
 def test_a_bad_note_is_refused_with_a_reason(app, room, text, status, message):
     response = post(guest(app, room["session"]), room["session"], text, "k")
     assert response.status_code == status and message in response.json["error"]
@@ -228,3 +229,46 @@ def test_a_restart_loses_nothing(tmp_path, app_config, make):
         _db.session.remove()
         _db.engine.dispose()
 
+
+
+# -- other activity types ----------------------------------------------------------------------------------
+
+def test_a_poll_keeps_one_answer_each_and_counts_them(app, room, auth):
+    session = room["session"]
+    poll = service.add_activity(session, "poll", "Which first?", "", _form(options="Buses\nBikes\nTrains"))
+    service.go_live(session, poll)
+    sam, kim = guest(app, session, "Sam"), guest(app, session, "Kim")
+    assert post_form(sam, session, {"choice": "0", "key": "a"}).status_code == 201
+    assert post_form(sam, session, {"choice": "2", "key": "b"}).status_code == 201  # a changed mind
+    assert post_form(kim, session, {"choice": "2", "key": "c"}).status_code == 201
+    refused = post_form(kim, session, {"choice": ["0", "1"], "key": "d"})
+    assert refused.status_code == 422 and "Choose one option" in refused.json["error"]
+    assert service.results(poll)["counts"] == [0, 0, 2]
+    fragment = sam.get(f"/live/{session.code}/results").get_data(as_text=True)
+    assert "Trains" in fragment and "2 answers" in fragment
+    with pytest.raises(LiveError, match="at least two options"):
+        service.add_activity(session, "poll", "Bad", "", _form(options="Only one"))
+
+
+def test_dots_on_notes_keep_to_the_budget(app, room):
+    session = room["session"]
+    sam = guest(app, session, "Sam")
+    first = post(sam, session, "Idea one", "n1").json["id"]
+    second = post(sam, session, "Idea two", "n2").json["id"]
+    token = csrf_token(sam, "/login")
+    vote = lambda post_id, count: sam.post(f"/live/{session.code}/posts/{post_id}/vote",  # noqa: E731
+                                           data={"count": count, "csrf_token": token}, headers=JSON)
+    assert vote(first, 2).status_code == 200 and vote(second, 1).status_code == 200
+    refused = vote(second, 2)
+    assert refused.status_code == 409 and "You have 3 dots" in refused.json["error"]
+    assert service.votes_of(room["board"]) == {first: 2, second: 1}
+
+
+def _form(**values):
+    from werkzeug.datastructures import MultiDict
+    return MultiDict(values)
+
+
+def post_form(client, session, data):
+    data = dict(data, csrf_token=csrf_token(client, "/login"))
+    return client.post(f"/live/{session.code}/posts", data=data, headers=JSON)
