@@ -64,6 +64,7 @@ bench: install-dev assets chromium
 	$(BIN)/python bench/sims.py
 	$(BIN)/python bench/quiz_load.py
 	$(BIN)/python bench/deliberation_load.py
+	$(BIN)/python bench/workshop_load.py
 
 clean:
 	rm -rf $(VENV) static/vendor tests/.vendor instance

@@ -41,11 +41,14 @@ prompt: |
 @click.option("--path", "path", default=None, help="Course folder (default: COURSE_DIR).")
 def check(path):
     """Validate the whole course; print problems as path:line: message."""
+    from ..live.plans import load_plans  # workshop plans (course/workshops) are checked here too
+
     course = load_course(path or current_app.config["COURSE_DIR"])
-    for problem in course.problems:
+    problems = list(course.problems) + load_plans(path or current_app.config["COURSE_DIR"]).problems
+    for problem in problems:
         click.echo(str(problem))
-    if course.problems:
-        click.echo(f"{len(course.problems)} problem(s) found.", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
     activities = sum(len(u.activities) for u in course.units)
     click.echo(f"Course OK: {len(course.levels)} levels, {len(course.modules)} modules, "

@@ -17,3 +17,7 @@ def init_app(app):
     app.register_blueprint(bp)
     # A fresh idempotency key for each answer form: a form sent twice is stored once.
     app.jinja_env.globals["new_key"] = lambda: secrets.token_urlsafe(16)
+    app.jinja_env.globals["live_kind"] = lambda activity: kinds.get(activity.kind)
+    app.jinja_env.globals["live_note_stages"] = kinds.deliberation.note_stages
+    app.jinja_env.globals["live_stage"] = lambda activity: kinds.deliberation.stage_of(activity)[1]
+    app.jinja_env.globals["live_stage_roles"] = kinds.deliberation.roles_of

@@ -13,26 +13,39 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models.live import LiveEvent
+from ..models.live import LiveEvent, LiveSession
 
 CHANNEL = "leadup-live"
 RECHECK_SECONDS = 1.0  # a waiting stream reads the table at least this often
 
 _wake = threading.Condition()
+_generation = [0]  # counts wake-ups, so a wake-up between a read and a wait is not missed
 _listener = {"thread": None, "url": None}
 
 
 def record(session_id, type_, payload):
-    """Add the event to the current transaction; the caller commits, then calls ``announce``."""
+    """Add the event to the current transaction; the caller commits, then calls ``announce``.
+
+    The session's row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL; SQLite has one
+    writer anyway), so a session's events commit in the order of their ids: a screen that has
+    seen event N can never later miss an event below N.
+    """
+    db.session.execute(sa.select(LiveSession.id).where(LiveSession.id == session_id)
+                       .with_for_update(key_share=True))
     event = LiveEvent(session_id=session_id, type=type_, payload=json.dumps(payload, ensure_ascii=False))
     db.session.add(event)
     return event
 
 
+def _notify():
+    with _wake:
+        _generation[0] += 1
+        _wake.notify_all()
+
+
 def announce(session_id):
     """After a commit: wake this process's streams and, through Redis, everyone else's."""
-    with _wake:
-        _wake.notify_all()
+    _notify()
     client = _redis()
     if client is not None:
         try:
@@ -52,16 +65,23 @@ def last_id(session_id):
 
 
 def wait_for(session_id, after, timeout):
-    """Events after ``after``, waiting up to ``timeout`` seconds for the first; [] if none came."""
+    """Events after ``after``, waiting up to ``timeout`` seconds for the first; [] if none came.
+
+    While it waits it holds no database connection (the pool serves the posts meanwhile).
+    """
     _listen()
     remaining = timeout
     while True:
+        with _wake:
+            seen = _generation[0]
         events = events_after(session_id, after)
         if events or remaining <= 0:
             return events
+        db.session.close()  # give the connection back while waiting
         step = min(RECHECK_SECONDS, remaining)
         with _wake:
-            _wake.wait(step)
+            if _generation[0] == seen:
+                _wake.wait(step)
         remaining -= step
 
 
@@ -96,7 +116,6 @@ def _subscribe(url):
             pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
             pubsub.subscribe(CHANNEL)
             for _message in pubsub.listen():
-                with _wake:
-                    _wake.notify_all()
+                _notify()
         except Exception:  # Redis restarted: streams fall back to reading the table meanwhile
             time.sleep(1)

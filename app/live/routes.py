@@ -3,6 +3,7 @@ phone page, and the event stream every screen follows (server-sent events, or po
 network blocks them)."""
 import json
 import time
+from dataclasses import dataclass
 
 from flask import (Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context,
                    url_for)
@@ -172,6 +173,7 @@ def projector(code):
     activity = service.live_activity(session)
     return render_template("live/projector.html", session=session, live=activity,
                            posts=service.posts_of(activity) if activity else [],
+                           results=service.results(activity) if activity else None, mine=None, my_votes={},
                            join_url=url_for("live.join_page", code=session.code, _external=True),
                            last_event=events.last_id(session.id))
 
@@ -261,6 +263,12 @@ def post(code):
     if participant is None:
         return jsonify(ok=False, error="Join the session first."), 403
     activity = service.live_activity(session)
+    sent_for = request.form.get("activity", type=int)
+    if sent_for is not None and (activity is None or activity.id != sent_for):
+        # written for an activity that has closed since (a phone that was offline, say)
+        activity = db.session.get(LiveActivity, sent_for)
+        if activity is None or activity.session_id != session.id:
+            activity = None
     try:
         if activity is None:
             raise LiveError("Nothing is open for notes right now.")
@@ -315,14 +323,22 @@ def results_fragment(code):
 
 # -- the event stream ---------------------------------------------------------------------------------
 
+@dataclass
+class Viewer:
+    """Who follows a stream, as plain values: a stream outlives the request's database objects."""
+
+    id: int
+    table_id: int | None
+
+
 def _viewer(session):
-    """``("tutor", None)``, ``("participant", participant)``, or a 404 for anyone else."""
+    """``("tutor", None)``, ``("participant", Viewer)``, or a 404 for anyone else."""
     if runs(session, current_user):
         return "tutor", None
     participant = _participant(session)
     if participant is None:
         abort(404)
-    return "participant", participant
+    return "participant", Viewer(participant.id, participant.table_id)
 
 
 def _visible_to(table_id, author_id, activity, participant):
@@ -347,7 +363,12 @@ def _shown(event, session, role, participant):
             return None
         return {key: value for key, value in data.items() if key != "participant"} | {
             "mine": data.get("participant") == participant.id}
-    if event.type in ("joined", "table") and role != "tutor":
+    if event.type == "table" and role != "tutor":
+        if data.get("participant") != participant.id:
+            return None
+        participant.table_id = data.get("table")  # seated by the tutor: their page follows
+        return data
+    if event.type == "joined" and role != "tutor":
         return None
     return data
 
@@ -364,13 +385,20 @@ def _encode(events_, session, role, participant):
 @bp.get("/live/<code>/events")
 @public
 def poll(code):
-    """Events after ``after`` as JSON, waiting up to ``wait`` seconds (the fallback to streaming)."""
+    """Events after ``after`` as JSON, waiting up to ``wait`` seconds for one this viewer may see
+    (the fallback to streaming); ``last`` is the id to ask after next time."""
     session = _session(code)
     role, participant = _viewer(session)
     after = request.args.get("after", type=int, default=0)
     wait = min(max(request.args.get("wait", type=float, default=0), 0), 25)
-    found = events.wait_for(session.id, after, wait) if wait else events.events_after(session.id, after)
-    return jsonify(events=_encode(found, session, role, participant))
+    deadline = time.monotonic() + wait
+    while True:
+        found = events.wait_for(session.id, after, max(0.0, deadline - time.monotonic())) if wait else \
+            events.events_after(session.id, after)
+        shown = [item for item in _encode(found, session, role, participant) if item["type"] != "skip"]
+        after = found[-1].id if found else after
+        if shown or not found or time.monotonic() >= deadline:
+            return jsonify(events=shown, last=after)
 
 
 @bp.get("/live/<code>/stream")
@@ -394,9 +422,134 @@ def stream(code):
             for item in _encode(found, session, role, participant):
                 after = item["id"]
                 yield f"id: {item['id']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+            db.session.close()  # no connection held between events
         db.session.remove()
 
     response = Response(stream_with_context(generate()), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
     return response
+
+
+# -- added: plans, timer, tables, export ---------------------------------------------------------
+from flask import current_app  # noqa: E402
+
+from ..models.live import LiveParticipant  # noqa: E402
+from . import export, plans  # noqa: E402
+from .qr import join_qr  # noqa: E402
+
+
+@bp.app_template_global("workshop_plans")
+def workshop_plans():
+    """The course's workshop plans without problems, for the "Start from a plan" form."""
+    return sorted(plans.load_plans(current_app.config["COURSE_DIR"]).values(), key=lambda p: p.title)
+
+
+@bp.app_template_global("join_qr")
+def join_qr_svg(url, scale=6):
+    return join_qr(url, scale)
+
+
+@bp.app_template_global("live_timer")
+def live_timer(activity):
+    """``(ends at ISO, seconds left)`` of the activity's timer, or ``(None, None)``."""
+    return service.timer_iso(activity), service.timer_seconds_left(activity)
+
+
+@bp.post("/live/plans/start")
+@roles(*TUTORS)
+def start_plan():
+    plan = plans.load_plans(current_app.config["COURSE_DIR"]).get(request.form.get("plan", ""))
+    if plan is None:
+        flash("Choose one of the workshop plans.", "error")
+        return redirect(url_for("live.index"))
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    if cohort is not None and not current_user.teaches(cohort):
+        cohort = None
+    session = plans.start(current_user, plan, cohort)
+    flash(f"Started from the plan “{plan.title}”: {len(plan.activities)} activities, none on screen yet.", "success")
+    return redirect(url_for("live.control", code=session.code))
+
+
+@bp.post("/live/<code>/activities/<int:activity_id>/timer")
+@roles(*TUTORS)
+def timer(code, activity_id):
+    session = _run(code)
+    activity = _activity(session, activity_id)
+    try:
+        service.set_timer(activity, request.form.get("minutes", "0").strip() or "0")
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#timer")
+
+
+def _participant_of(session, participant_id):
+    participant = db.session.get(LiveParticipant, participant_id)
+    if participant is None or participant.session_id != session.id:
+        abort(404)
+    return participant
+
+
+@bp.post("/live/<code>/participants/<int:participant_id>/table")
+@roles(*TUTORS)
+def assign_table(code, participant_id):
+    session = _run(code)
+    participant = _participant_of(session, participant_id)
+    try:
+        service.assign_table(participant, request.form.get("table_id", type=int))
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#participants")
+
+
+@bp.post("/live/<code>/participants/<int:participant_id>/remove")
+@roles(*TUTORS)
+def remove_participant(code, participant_id):
+    session = _run(code)
+    participant = _participant_of(session, participant_id)
+    service.remove_participant(participant, hide_posts=request.form.get("hide_posts") == "1")
+    flash(f"{participant.nickname} is out of the session.", "info")
+    return _back(session, "#participants")
+
+
+@bp.post("/live/<code>/tables")
+@roles(*TUTORS)
+def add_table(code):
+    session = _run(code)
+    try:
+        service.add_table(session)
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#participants")
+
+
+@bp.get("/live/<code>/export.csv")
+@roles(*TUTORS)
+def export_csv(code):
+    session = _run(code)
+    response = Response(export.csv_text(session), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename(session, "csv")}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/live/<code>/report")
+@roles(*TUTORS)
+def report(code):
+    session = _run(code)
+    return render_template("live/report.html", session=session, sections=export.report(session),
+                           participants=_participants(session), kinds=kinds.choices())
+
+
+@bp.before_request
+def _removed_page():
+    """Someone the tutor took out of a session sees that, rather than the join form again."""
+    if request.endpoint not in ("live.room", "live.join_page", "live.join"):
+        return None
+    session = service.by_code((request.view_args or {}).get("code"))
+    if session is None or _participant(session) is not None:
+        return None
+    removed = service.removed_participant(session, current_user, request.cookies.get(cookie_name(session)))
+    if removed is None:
+        return None
+    return render_template("live/room.html", session=session, me=removed, removed=True, live=None)

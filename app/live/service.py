@@ -188,7 +188,7 @@ def submit(participant, activity, form, key):
     if not session.is_open:
         raise LiveError("This session has ended.")
     if activity.session_id != session.id or session.live_activity_id != activity.id:
-        raise LiveError("That activity is not open any more.")
+        raise LiveError(f"“{activity.title}” has closed, so this was not added.")
     text, value = kind.answer(activity, form)
     colour = value.pop("colour", COLOURS[0]) if isinstance(value, dict) else COLOURS[0]
     now = utcnow()
@@ -196,9 +196,15 @@ def submit(participant, activity, form, key):
     if kind.one_answer:
         post = db.session.scalar(sa.select(LivePost).where(
             LivePost.activity_id == activity.id, LivePost.participant_id == participant.id))
+    elif kind.one_per_table:
+        if participant.table_id is None and session.tables:
+            raise LiveError("Sit at a table first: your table submits together.", "table")
+        post = db.session.scalar(sa.select(LivePost).where(
+            LivePost.activity_id == activity.id, LivePost.table_id == participant.table_id))
     if post is None:
         post = LivePost(activity_id=activity.id, participant_id=participant.id, created_at=now)
         db.session.add(post)
+    post.participant_id = participant.id  # a table's answer is the last member's who sent it
     post.idempotency_key, post.table_id, post.text, post.colour = key, participant.table_id, text, colour
     post.value, post.updated_at = json.dumps(value), now
     try:
@@ -300,3 +306,95 @@ def posts_of(activity, include_hidden=False):
     query = sa.select(LivePost).where(LivePost.activity_id == activity.id).order_by(LivePost.id)
     posts = list(db.session.scalars(query))
     return posts if include_hidden else [p for p in posts if not p.hidden]
+
+
+# -- added: plans, timer, tables, export ----------------------------------------------------------
+# (plans: ``plans.start``; export: ``export``). Each change below is stored with its event.
+
+MAX_TIMER_MINUTES = 240
+
+
+def set_timer(activity, minutes):
+    """Count down ``minutes`` for ``activity`` on every screen (0 clears the timer)."""
+    from datetime import timedelta
+
+    try:
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        raise LiveError("Give the minutes as a number.", "minutes") from None
+    if not 0 <= minutes <= MAX_TIMER_MINUTES:
+        raise LiveError(f"Give from 0 to {MAX_TIMER_MINUTES} minutes (0 clears the timer).", "minutes")
+    activity.timer_ends_at = utcnow() + timedelta(minutes=minutes) if minutes else None
+    events.record(activity.session_id, "timer", {"activity": activity.id, "ends_at": timer_iso(activity)})
+    db.session.commit()
+    events.announce(activity.session_id)
+
+
+def timer_iso(activity):
+    """The timer's end as ISO 8601 UTC (``...Z``), or None."""
+    ends = activity.timer_ends_at if activity is not None else None
+    return ends.replace(microsecond=0).isoformat() + "Z" if ends is not None else None
+
+
+def timer_seconds_left(activity):
+    ends = activity.timer_ends_at if activity is not None else None
+    return None if ends is None else max(0, int((ends - utcnow()).total_seconds()))
+
+
+def assign_table(participant, table_id):
+    """The tutor seats ``participant`` at a table of their session (no ``table_id``: at none)."""
+    table = db.session.get(LiveTable, table_id) if table_id else None
+    if table_id and (table is None or table.session_id != participant.session_id):
+        raise LiveError("Choose one of the tables.", "table")
+    participant.table_id = table.id if table is not None else None
+    events.record(participant.session_id, "table", {"participant": participant.id, "table": participant.table_id})
+    db.session.commit()
+    events.announce(participant.session_id)
+
+
+def add_table(session):
+    numbers = {t.name for t in session.tables}
+    number = len(session.tables) + 1
+    while f"Table {number}" in numbers:
+        number += 1
+    if len(session.tables) >= 30:
+        raise LiveError("A session has at most 30 tables.")
+    table = LiveTable(name=f"Table {number}", position=max((t.position for t in session.tables), default=0) + 1)
+    session.tables.append(table)
+    db.session.flush()
+    events.record(session.id, "tables", {"added": table.id})
+    db.session.commit()
+    events.announce(session.id)
+    return table
+
+
+def remove_participant(participant, hide_posts=False):
+    """Take ``participant`` out of the session: they can send nothing more. Their posts stay
+    (hidden from the room too with ``hide_posts``)."""
+    participant.removed = True
+    hidden = []
+    if hide_posts:
+        for post in db.session.scalars(sa.select(LivePost).where(LivePost.participant_id == participant.id)):
+            if not post.hidden:
+                post.hidden = True
+                hidden.append(post)
+    for post in hidden:
+        events.record(participant.session_id, "post", post_payload(post, participant))
+    events.record(participant.session_id, "removed", {"participant": participant.id})
+    db.session.commit()
+    events.announce(participant.session_id)
+
+
+def removed_participant(session, user, token):
+    """The removed participant this browser was in ``session``, or None (see ``participant_for``)."""
+    if user is not None and user.is_authenticated:
+        found = db.session.scalar(sa.select(LiveParticipant).where(
+            LiveParticipant.session_id == session.id, LiveParticipant.user_id == user.id))
+        if found is not None and found.removed:
+            return found
+    if token:
+        found = db.session.scalar(sa.select(LiveParticipant).where(
+            LiveParticipant.session_id == session.id, LiveParticipant.token_hash == hash_token(token)))
+        if found is not None and found.removed:
+            return found
+    return None

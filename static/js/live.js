@@ -36,15 +36,23 @@
     return item;
   }
 
+  const countSlot = room.querySelector("[data-count]");
+  // the posts counted while the projector hides them, by id (a pin or a theme is no new post)
+  const counted = new Set(countSlot && countSlot.dataset.ids ? countSlot.dataset.ids.split(",").map(Number) : []);
+  function countHidden(data) {
+    if (!countSlot) return;
+    if (data.hidden) counted.delete(data.id); else counted.add(data.id);
+    countSlot.textContent = String(counted.size);
+  }
+
   function showPost(data) {
     const current = document.getElementById("post-" + data.id);
+    countHidden(data);
     if (data.hidden) { if (current) current.remove(); return; }
     const fresh = noteElement(data);
     if (current) { current.replaceWith(fresh); return; }
     const list = room.querySelector(`[data-table-notes="${data.table || ""}"]`) || room.querySelector("[data-my-notes]");
     if (list) list.appendChild(fresh);
-    const count = room.querySelector("[data-count]");
-    if (count) count.textContent = String(Number(count.textContent) + 1);
   }
 
   let refreshing = null;
@@ -69,6 +77,10 @@
     else if (type === "live" || type === "results" || type === "closed" || type === "activity-added") {
       if (type !== "activity-added" || room.dataset.role === "projector") window.location.reload();
     }
+    else if (type === "table" && room.dataset.role === "participant") window.location.reload();  // seated by the tutor
+    else if (type === "timer" || type === "removed") {  // added: handled below (timer, tables)
+      room.dispatchEvent(new CustomEvent("live:" + type, { detail: item.data, bubbles: true }));
+    }
   }
 
   // -- following the room --------------------------------------------------------------------
@@ -80,28 +92,30 @@
     source.onerror = () => {
       failures += 1;
       say("Reconnecting…");
-      if (failures >= 3) { source.close(); poll(); }
+      // An error answer (a proxy's 502, say) closes the stream for good: poll instead.
+      if (failures >= 3 || source.readyState === EventSource.CLOSED) { source.close(); poll(); }
     };
   }
 
   async function poll() {
     if (polling) return;
     polling = true;
-    say("Live (through updates every few seconds).");
+    say("Live.");
     while (true) {
       try {
         const response = await fetch(room.dataset.pollUrl + "?wait=20&after=" + after, { credentials: "same-origin" });
         if (response.ok) {
           const reply = await response.json();
           reply.events.forEach(apply);
+          after = Math.max(after, reply.last || 0);
           say("Live.");
         } else {
           say("Reconnecting…");
           await new Promise((done) => setTimeout(done, 2000));
         }
       } catch (e) {
-        say("Offline: waiting for the connection.");
-        await new Promise((done) => setTimeout(done, 2000));
+        say(navigator.onLine === false ? "Offline: waiting for the connection." : "Reconnecting…");
+        await new Promise((done) => setTimeout(done, 1000));
       }
     }
   }
@@ -174,4 +188,52 @@
   if (outbox().length) flush();
 
   stream();
+})();
+
+// -- added: plans, timer, tables, export -----------------------------------------------------------
+// Countdowns ([data-timer] with data-ends-at, ISO UTC) on the room, projector and control pages:
+// ticked every second, moved by "timer" events without a reload. The clock has role="timer"
+// (never announced each second); "Time is up" is announced once. A participant taken out of the
+// session by the tutor ("removed") reloads, and the page says so.
+(function () {
+  "use strict";
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function show(timer) {
+    const clock = timer.querySelector("[data-timer-clock]");
+    const done = timer.querySelector("[data-timer-done]");
+    const ends = Date.parse(timer.dataset.endsAt || "");
+    if (!clock || isNaN(ends)) { timer.hidden = true; return; }
+    timer.hidden = false;
+    const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    const text = left > 0 ? Math.floor(left / 60) + ":" + pad(left % 60) : "Time is up";
+    if (clock.textContent !== text) clock.textContent = text;
+    timer.classList.toggle("live-timer-up", left === 0);
+    if (done && left === 0 && timer.dataset.announced !== timer.dataset.endsAt) {
+      timer.dataset.announced = timer.dataset.endsAt;
+      done.textContent = "Time is up.";
+    }
+    if (done && left > 0 && done.textContent) done.textContent = "";
+  }
+  function tick() { document.querySelectorAll("[data-timer]").forEach(show); }
+  document.addEventListener("live:timer", (event) => {
+    const data = event.detail || {};
+    document.querySelectorAll("[data-timer]").forEach((timer) => {
+      if (String(timer.dataset.activity) !== String(data.activity)) return;
+      timer.dataset.endsAt = data.ends_at || "";
+      timer.dataset.announced = "";
+      show(timer);
+    });
+  });
+  document.addEventListener("live:removed", (event) => {
+    const room = document.getElementById("live-room");
+    const data = event.detail || {};
+    if (room && room.dataset.me && String(room.dataset.me) === String(data.participant)) window.location.reload();
+  });
+  // The clock of the page as made and the server's differ: a timer set on the server is read
+  // against this device's clock, which is right to within a second or two on a phone.
+  document.querySelectorAll("[data-timer]").forEach((timer) => {  // up before the page loaded: not news
+    if (Date.parse(timer.dataset.endsAt || "") <= Date.now()) timer.dataset.announced = timer.dataset.endsAt;
+  });
+  tick();
+  setInterval(tick, 1000);
 })();

@@ -137,10 +137,19 @@ MATRIX = {
     "live.results_fragment": ("GET", {"student_a"} | TUTORS_OF_A),
     "live.poll": ("GET", {"student_a"} | TUTORS_OF_A),
     "live.stream": ("GET", {"student_a"} | TUTORS_OF_A),
+    "live.start_plan": ("POST", TUTORS),
+    "live.timer": ("POST", TUTORS_OF_A),
+    "live.assign_table": ("POST", TUTORS_OF_A),
+    "live.remove_participant": ("POST", TUTORS_OF_A),
+    "live.add_table": ("POST", TUTORS_OF_A),
+    "live.export_csv": ("GET", TUTORS_OF_A),
+    "live.report": ("GET", TUTORS_OF_A),
 }
 DELIBERATION_404 = {endpoint for endpoint in MATRIX if endpoint.startswith("deliberation.")}
 LIVE_404 = {"live.control", "live.add_activity", "live.go_live", "live.results", "live.moderate", "live.close",
-            "live.projector", "live.choose_table", "live.poll", "live.stream", "live.vote", "live.results_fragment"}
+            "live.projector", "live.choose_table", "live.poll", "live.stream", "live.vote", "live.results_fragment",
+            "live.timer", "live.assign_table", "live.remove_participant", "live.add_table", "live.export_csv",
+            "live.report"}
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {
@@ -215,7 +224,9 @@ def _live_world(tutor, student, cohort):
     # Joining makes anyone a participant: the join route is tried on another session, so the
     # matrix shows who reaches the first one without having joined it.
     other = live_service.create_session(tutor, "Day 2", cohort, tables=0)
-    return {"code": session.code, "activity_id": activity.id, "post_id": post.id, "join_code": other.code}
+    guest, _ = live_service.join(session, None, "Guest")  # the tutor's table and remove routes act on a guest
+    return {"code": session.code, "activity_id": activity.id, "post_id": post.id, "join_code": other.code,
+            "participant_id": guest.id}
 
 
 def _deliberation_world(student, cohort):

@@ -272,3 +272,50 @@ def _form(**values):
 def post_form(client, session, data):
     data = dict(data, csrf_token=csrf_token(client, "/login"))
     return client.post(f"/live/{session.code}/posts", data=data, headers=JSON)
+
+
+def test_a_simulation_round_runs_each_tables_settings_on_the_server(app, room, auth):
+    session = room["session"]
+    round_ = service.add_activity(session, "simulation", "Charging in 2051", "",
+                                  _form(scenario="ev_charging", show="home_share ev_share"))
+    service.go_live(session, round_)
+    one, two = guest(app, session, "Sam", 0), guest(app, session, "Kim", 1)
+    colleague = guest(app, session, "Lee", 0)
+    assert post_form(one, session, {"home_share": "100", "key": "r1"}).status_code == 201
+    assert post_form(two, session, {"home_share": "0", "key": "r2"}).status_code == 201
+    bad = post_form(colleague, session, {"home_share": "150", "key": "r3"})
+    assert bad.status_code == 422 and "Charging done at home" in bad.json["error"]
+    assert post_form(colleague, session, {"home_share": "70", "key": "r4"}).status_code == 201  # replaces table 1's
+    runs = service.results(round_)["runs"]
+    assert sorted(r.answer["params"]["home_share"] for r in runs) == [0, 70]
+    from sims import api
+    expected = api.run("ev_charging", {"home_share": 70})["summary"][0]["value"]
+    table_one = next(r for r in runs if r.table_id == session.tables[0].id)
+    assert table_one.answer["summary"][0]["value"] == expected  # the server's own run
+    auth.login(room["tutor"])
+    page = auth.client.get(f"/live/{session.code}/projector").get_data(as_text=True)
+    assert "Table 1" in page and "Table 2" in page and "computed on the server" in page, page[page.find("<main"):][:3000]
+    with pytest.raises(LiveError, match="not a setting of this model"):
+        service.add_activity(session, "simulation", "Bad", "", _form(scenario="ev_charging", show="speed"))
+
+
+def test_a_deliberation_stage_at_the_tables(app, room, auth):
+    from app.content import current_course
+    exercise = next(e for e in current_course().deliberations_by_uuid.values()
+                    if any(s.type.name == "consequences" for s in e.stages))
+    session = room["session"]
+    stage = service.add_activity(session, "deliberation", "Consequence scan", "",
+                                 _form(stage=f"{exercise.uuid}:consequences"))
+    service.go_live(session, stage)
+    sam = guest(app, session, "Sam")
+    missing = post_form(sam, session, {"text": " ", "key": "d1"})
+    assert missing.status_code == 422 and "Fill in “Consequence”" in missing.json["error"]
+    bad = post_form(sam, session, {"text": "Cyclists feel watched", "intended": "maybe", "key": "d2"})
+    assert bad.status_code == 422 and "Intended" in bad.json["error"]
+    ok = post_form(sam, session, {"text": "Cyclists feel <watched>", "intended": "unintended", "key": "d3"})
+    assert ok.status_code == 201
+    auth.login(room["tutor"])
+    page = auth.client.get(f"/live/{session.code}/projector").get_data(as_text=True)
+    assert "Cyclists feel &lt;watched&gt;" in page and "Intended?: Unintended" in page
+    with pytest.raises(LiveError, match="Choose a stage"):
+        service.add_activity(session, "deliberation", "Bad", "", _form(stage="nope:consequences"))

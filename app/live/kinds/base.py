@@ -21,6 +21,7 @@ class LiveKind:
     name = ""
     label = ""
     one_answer = False  # True: one answer per participant, replaced when it changes
+    one_per_table = False  # True: one answer per table (the table decides together)
     votable = False  # True: participants vote on the posts (dots, upvotes)
     max_text = 280
 

@@ -1,0 +1,61 @@
+"""Ranking: each participant puts the tutor's items in order, one answer each; the room's order
+by Borda count (n - 1 points for a first place, 0 for a last) with each item's average place."""
+from ..errors import LiveError
+from .base import LiveKind, lines, register
+
+MIN_ITEMS, MAX_ITEMS = 3, 8
+
+
+def place_field(place):
+    """The form field of a 1-based place: ``place-1`` is the first."""
+    return f"place-{place}"
+
+
+@register
+class Ranking(LiveKind):
+    name = "ranking"
+    label = "Ranking"
+    one_answer = True
+
+    def settings(self, form):
+        items = lines(form.get("items"), limit=100)
+        if len(items) < MIN_ITEMS:
+            return {}, {"items": f"Give at least {MIN_ITEMS} items to rank, one per line."}
+        if len(items) > MAX_ITEMS:
+            return {}, {"items": f"Give at most {MAX_ITEMS} items to rank, one per line."}
+        if len({item.casefold() for item in items}) < len(items):
+            return {}, {"items": "Each item to rank appears once: two lines are the same."}
+        return {"items": items}, {}
+
+    def answer(self, activity, form):
+        items = activity.settings.get("items", [])
+        order, seen = [], set()
+        for place in range(1, len(items) + 1):
+            field = place_field(place)
+            raw = str(form.get(field, "")).strip()
+            if not raw.isdigit() or int(raw) >= len(items):
+                raise LiveError(f"Choose an item for place {place}.", field)
+            index = int(raw)
+            if index in seen:
+                raise LiveError(f"“{items[index]}” is in two places: put each item in exactly one place.", field)
+            seen.add(index)
+            order.append(index)
+        return "; ".join(f"{place}. {items[i]}" for place, i in enumerate(order, 1)), order
+
+    def results(self, activity, posts, votes):
+        items = activity.settings.get("items", [])
+        n = len(items)
+        points, place_sums = [0] * n, [0] * n
+        answers = 0
+        for post in posts:
+            order = post.answer
+            if not isinstance(order, list) or sorted(order) != list(range(n)):
+                continue  # not a whole ranking of these items
+            answers += 1
+            for place, index in enumerate(order):
+                points[index] += n - 1 - place
+                place_sums[index] += place + 1
+        rows = [{"item": items[i], "index": i, "points": points[i],
+                 "average": round(place_sums[i] / answers, 2) if answers else None} for i in range(n)]
+        rows.sort(key=lambda row: (-row["points"], row["average"] or 0, row["index"]))
+        return {"rows": rows, "answers": answers, "items": items, "most": (n - 1) * answers}

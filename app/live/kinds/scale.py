@@ -1,0 +1,68 @@
+"""Scale: participants rate each of the tutor's statements from 1 to 5, one answer each; the
+room's mean, count and spread of ratings for each statement."""
+from ..errors import LiveError
+from .base import LiveKind, lines, register
+
+MAX_STATEMENTS = 6
+POINTS = 5
+SCALES = {
+    "1-5": ("Not at all", "A little", "Somewhat", "Quite a lot", "Very much"),
+    "agree": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+}
+
+
+def rating_field(index):
+    """The form field of the 0-based statement ``index``."""
+    return f"rating-{index}"
+
+
+def labels_of(activity):
+    """The five points' names, from 1 to 5."""
+    settings = activity.settings
+    return tuple(settings.get("labels") or SCALES.get(settings.get("scale"), SCALES["1-5"]))
+
+
+@register
+class Scale(LiveKind):
+    name = "scale"
+    label = "Scale"
+    one_answer = True
+
+    def settings(self, form):
+        statements = lines(form.get("statements"), limit=100, length=200)
+        if not statements:
+            return {}, {"statements": "Give at least one statement to rate, one per line."}
+        if len(statements) > MAX_STATEMENTS:
+            return {}, {"statements": f"Give at most {MAX_STATEMENTS} statements, one per line."}
+        scale = form.get("scale") or "1-5"
+        if scale not in SCALES:
+            return {}, {"scale": "Choose the scale: 1 to 5, or agreement."}
+        return {"statements": statements, "scale": scale, "labels": list(SCALES[scale])}, {}
+
+    def answer(self, activity, form):
+        statements = activity.settings.get("statements", [])
+        labels = labels_of(activity)
+        ratings = []
+        for index, statement in enumerate(statements):
+            field = rating_field(index)
+            raw = str(form.get(field, "")).strip()
+            if not raw.isdigit() or not 1 <= int(raw) <= POINTS:
+                raise LiveError(f"Rate “{statement}”: choose one of the {POINTS} points.", field)
+            ratings.append(int(raw))
+        text = "; ".join(f"{s}: {r} ({labels[r - 1]})" for s, r in zip(statements, ratings))
+        return text, ratings
+
+    def results(self, activity, posts, votes):
+        statements = activity.settings.get("statements", [])
+        rows = []
+        for index, statement in enumerate(statements):
+            counts = [0] * POINTS
+            for post in posts:
+                ratings = post.answer
+                if isinstance(ratings, list) and index < len(ratings) and ratings[index] in range(1, POINTS + 1):
+                    counts[ratings[index] - 1] += 1
+            count = sum(counts)
+            mean = round(sum((point + 1) * c for point, c in enumerate(counts)) / count, 2) if count else None
+            rows.append({"statement": statement, "counts": counts, "count": count, "mean": mean,
+                         "shares": [round(c / count * 100) if count else 0 for c in counts]})
+        return {"rows": rows, "labels": labels_of(activity), "answers": len(posts)}

@@ -1,0 +1,60 @@
+"""Simulation round: each table sets a twin scenario's parameters and submits; the server runs
+the model (``sims/``, the same code as the course's simulations) and the projector compares the
+tables' results side by side."""
+from sims import api
+from sims.params import ParamError
+
+from ..errors import LiveError
+from .base import LiveKind, register
+
+
+@register
+class SimulationRound(LiveKind):
+    name = "simulation"
+    label = "Simulation round"
+    one_per_table = True  # a table agrees its settings and submits them together
+
+    def settings(self, form):
+        scenario = form.get("scenario")
+        if scenario not in api.SCENARIOS:
+            return {}, {"scenario": "Choose a model: " + ", ".join(api.SCENARIOS) + "."}
+        declared = [p.name for p in api.scenario(scenario).PARAMS]
+        shown = [n.strip() for n in str(form.get("show") or "").replace(",", " ").split() if n.strip()]
+        unknown = [n for n in shown if n not in declared]
+        if unknown:
+            return {}, {"show": f"“{unknown[0]}” is not a setting of this model (it has {', '.join(declared)})."}
+        return {"scenario": scenario, "show": shown or declared}, {}
+
+    def params(self, activity):
+        """The shown parameters' declarations (``Param.describe()``), in the model's order."""
+        shown = activity.settings.get("show") or []
+        return [p.describe() for p in api.scenario(activity.settings["scenario"]).PARAMS if p.name in shown]
+
+    def answer(self, activity, form):
+        scenario = activity.settings["scenario"]
+        declared = {p.name: p for p in api.scenario(scenario).PARAMS}
+        params = {}
+        for name in activity.settings.get("show") or []:
+            raw = form.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                params[name] = declared[name].coerce(raw)
+            except ParamError as error:
+                raise LiveError(f"{declared[name].label}: {str(error).split(': ', 1)[-1]}", name) from None
+        result = api.run(scenario, params)
+        summary = [{"key": s["key"], "label": s["label"], "value": s["value"], "unit": s.get("unit", "")}
+                   for s in result["summary"]]
+        text = ", ".join(f"{declared[n].label} {v}" for n, v in params.items()) or "the model's defaults"
+        return text, {"params": params, "summary": summary, "model_version": result["model_version"]}
+
+    def results(self, activity, posts, votes):
+        runs = [p for p in posts if isinstance(p.answer, dict) and p.answer.get("summary")]
+        figures = []
+        if runs:
+            for index, figure in enumerate(runs[0].answer["summary"]):
+                values = [r.answer["summary"][index]["value"] for r in runs]
+                top = max((abs(v) for v in values), default=0) or 1
+                figures.append({"label": figure["label"], "unit": figure["unit"],
+                                "cells": [(v, round(abs(v) / top * 20) * 5) for v in values]})
+        return {"runs": runs, "figures": figures, "params": self.params(activity)}

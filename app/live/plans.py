@@ -1,0 +1,213 @@
+"""Workshop plans as files, reused each year: ``course/workshops/<key>.workshop.yaml``.
+
+    title: Executive programme, Day 1
+    summary: One line for the tutor choosing a plan      # optional
+    tables: 6                                            # 0 to 30
+    names_required: false                                # true: participants sign in
+    activities:                                          # in the order they are run
+      - kind: board                                      # any registered live kind
+        title: Greater Cambridge 2030
+        prompt: By 2030 transport in Greater Cambridge should…
+        minutes: 10                                      # the planned time (the timer's default)
+        dots: 3                                          # the kind's own settings
+      - kind: poll
+        title: Which wave is your organisation in?
+        options: [First wave, Second wave, Third wave]   # a YAML list: one option per line
+        multiple: false
+
+A kind's settings are checked by the kind itself (``settings(form)``, as from the tutor's add
+form): a YAML list becomes one line per item, ``true`` becomes ``"1"``. Every problem names the
+file and line; a plan with problems cannot be started. ``flask course check`` reports them.
+"""
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.model import Problem
+from ..extensions import db
+from ..models.live import LiveActivity
+from ..quizzes import yaml_lines
+from . import events, kinds, service
+
+SUFFIX = ".workshop.yaml"
+FOLDER = "workshops"
+KEYS = ("title", "summary", "tables", "names_required", "tables_chosen", "activities")
+ACTIVITY_KEYS = ("kind", "title", "prompt", "minutes")
+MAX_TABLES = 30
+MAX_MINUTES = 240
+
+
+@dataclass
+class PlanActivity:
+    kind: str
+    title: str
+    prompt: str = ""
+    minutes: int = 0
+    settings: dict = field(default_factory=dict)  # what the kind's ``settings`` made of the file's values
+    line: int = 1
+
+
+@dataclass
+class Plan:
+    key: str
+    title: str
+    path: str
+    summary: str = ""
+    tables: int = 4
+    names_required: bool = False
+    tables_chosen: bool = True
+    activities: list = field(default_factory=list)
+
+    @property
+    def minutes(self):
+        return sum(a.minutes for a in self.activities)
+
+
+class Plans(dict):
+    """``{key: Plan}`` of the plans without problems; ``.problems`` lists every problem found."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems = []
+
+
+class PlanForm(dict):
+    """A plan activity's settings as a tutor's form: what ``LiveKind.settings(form)`` reads."""
+
+    def __init__(self, values):
+        super().__init__({key: self._text(value) for key, value in values.items()})
+        self._lists = {key: [self._text(v) for v in value] if isinstance(value, list) else [self[key]]
+                       for key, value in values.items()}
+
+    @staticmethod
+    def _text(value):
+        if isinstance(value, bool):
+            return "1" if value else ""
+        if isinstance(value, list):
+            return "\n".join(PlanForm._text(item) for item in value)
+        return "" if value is None else str(value)
+
+    def getlist(self, key):
+        return list(self._lists.get(key, []))
+
+
+def load_plans(course_dir):
+    """Every plan in ``<course_dir>/workshops``, by key (the file name without ``.workshop.yaml``)."""
+    plans = Plans()
+    folder = Path(course_dir) / FOLDER
+    if not folder.is_dir():
+        return plans
+    for path in sorted(folder.glob("*" + SUFFIX)):
+        key = path.name[: -len(SUFFIX)]
+        rel_path = f"{FOLDER}/{path.name}"
+        plan, problems = load(path, rel_path, key)
+        plans.problems += [Problem(rel_path, line, message) for line, message in problems]
+        if plan is not None and not problems:
+            plans[key] = plan
+    return plans
+
+
+def load(path, rel_path, key):
+    """``(plan or None, [(line, message)])`` for one plan file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [(1, f"not UTF-8 text: {exc.reason}")]
+    try:
+        data = yaml_lines.load(text)
+    except yaml_lines.YamlError as exc:
+        return None, [(exc.line, exc.message)]
+    if not isinstance(data, dict):
+        return None, [(1, "a workshop plan is a mapping: title, tables, names_required, activities")]
+    problems = []
+    for name in data:
+        if name not in KEYS:
+            problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(KEYS)})"))
+    plan = Plan(key=key, path=rel_path, title=_text(data, "title", problems, required=True, limit=160),
+                summary=_text(data, "summary", problems))
+    plan.tables = _number(data, "tables", 4, MAX_TABLES, problems)
+    plan.names_required = _flag(data, "names_required", False, problems)
+    plan.tables_chosen = _flag(data, "tables_chosen", True, problems)
+    plan.activities = _activities(data, problems)
+    return plan, problems
+
+
+def _text(data, key, problems, required=False, limit=None):
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.append((data.line_of(key), f"missing '{key}'"))
+        return ""
+    if isinstance(value, (dict, list)):
+        problems.append((data.line_of(key), f"'{key}' must be text"))
+        return ""
+    text = str(value).strip()
+    if limit and len(text) > limit:
+        problems.append((data.line_of(key), f"'{key}' has at most {limit} characters"))
+    return text
+
+
+def _number(data, key, default, maximum, problems):
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        problems.append((data.line_of(key), f"'{key}' must be a whole number from 0 to {maximum}"))
+        return default
+    return value
+
+
+def _flag(data, key, default, problems):
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        problems.append((data.line_of(key), f"'{key}' must be true or false"))
+        return default
+    return value
+
+
+def _activities(data, problems):
+    items = data.get("activities")
+    if not isinstance(items, list) or not items:
+        problems.append((data.line_of("activities"), "'activities' must be a list of activities, each with a "
+                                                     f"'kind' ({', '.join(kinds.choices())}) and a 'title'"))
+        return []
+    activities = []
+    for number, item in enumerate(items, start=1):
+        at = getattr(item, "line", data.line_of("activities"))
+        if not isinstance(item, dict):
+            problems.append((at, f"activity {number} must be a mapping with 'kind' and 'title'"))
+            continue
+        kind = kinds.get(item.get("kind")) if isinstance(item.get("kind"), str) else None
+        if kind is None:
+            problems.append((item.line_of("kind"), f"activity {number}: 'kind' must be one of: "
+                                                   f"{', '.join(kinds.choices())} (got {item.get('kind')!r})"))
+            continue
+        title = _text(item, "title", problems, required=True, limit=200)
+        prompt = _text(item, "prompt", problems, limit=1000)
+        minutes = _number(item, "minutes", 0, MAX_MINUTES, problems)
+        extra = {key: value for key, value in item.items() if key not in ACTIVITY_KEYS}
+        settings, errors = kind.settings(PlanForm(extra))
+        for name, message in errors.items():
+            problems.append((item.line_of(name), f"activity {number} ({kind.name}): {message}"))
+        for name in extra:
+            if not errors and name not in settings:
+                problems.append((item.line_of(name), f"activity {number}: unknown setting '{name}' for a "
+                                                     f"{kind.name} (it has: {', '.join(settings) or 'none'})"))
+        activities.append(PlanActivity(kind=kind.name, title=title, prompt=prompt, minutes=minutes,
+                                       settings=settings, line=at))
+    return activities
+
+
+def start(owner, plan, cohort=None):
+    """A new session from ``plan``: its tables, and its activities in order (none on screen yet)."""
+    session = service.create_session(owner, plan.title, cohort, plan.tables, names_required=plan.names_required,
+                                     tables_chosen=plan.tables_chosen)
+    for position, item in enumerate(plan.activities, start=1):
+        settings = dict(item.settings, prompt=service.clean(item.prompt, 1000)[:1000], minutes=item.minutes)
+        activity = LiveActivity(session=session, kind=item.kind, title=item.title[:200], position=position,
+                                config=json.dumps(settings, ensure_ascii=False))
+        db.session.add(activity)
+        db.session.flush()
+        events.record(session.id, "activity-added", {"id": activity.id})
+    events.record(session.id, "plan", {"plan": plan.key})
+    db.session.commit()
+    events.announce(session.id)
+    return session
