@@ -8,7 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
-from . import kinds, routes  # noqa: E402,F401
+from . import kinds, routes, tutor_routes  # noqa: E402,F401
 
 
 def init_app(app):

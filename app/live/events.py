@@ -8,6 +8,7 @@ workers still agree, only a little later, and a stream that reconnects replays w
 """
 import json
 import threading
+import time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -55,9 +56,72 @@ def announce(session_id):
 
 
 def events_after(session_id, after, limit=500):
+    """Events of a session after id ``after``, read from the table (a fresh snapshot)."""
     db.session.rollback()  # a fresh snapshot: SQLite keeps a transaction's view until it ends
-    return list(db.session.scalars(sa.select(LiveEvent).where(
-        LiveEvent.session_id == session_id, LiveEvent.id > after).order_by(LiveEvent.id).limit(limit)))
+    rows = db.session.scalars(sa.select(LiveEvent).where(
+        LiveEvent.session_id == session_id, LiveEvent.id > after).order_by(LiveEvent.id).limit(limit))
+    return [Event(row.id, row.type, row.data) for row in rows]
+
+
+class Event(tuple):
+    """An event as plain values (a stream outlives the request's database objects)."""
+
+    __slots__ = ()
+
+    def __new__(cls, id_, type_, data):
+        return super().__new__(cls, (id_, type_, data))
+
+    id = property(lambda self: self[0])
+    type = property(lambda self: self[1])
+    data = property(lambda self: self[2])
+
+
+class _Recent:
+    """A process's copy of a session's latest events, complete for ids above ``start``.
+
+    When a post wakes every waiting stream of the room, one of them reads the new events from
+    the table and the others take them from here: one query per process, not one per phone.
+    """
+
+    SIZE = 2000
+
+    def __init__(self, start):
+        self.lock = threading.Lock()
+        self.start = start  # every event with a larger id up to ``top`` is in ``events``
+        self.top = start
+        self.events = []
+        self.generation = None
+        self.read_at = 0.0
+
+    def after(self, session_id, after):
+        with self.lock:
+            stale = self.generation != _generation[0] or time.monotonic() - self.read_at >= RECHECK_SECONDS
+            if stale:
+                self.generation, self.read_at = _generation[0], time.monotonic()
+                fresh = events_after(session_id, self.top)
+                if fresh:
+                    self.events.extend(fresh)
+                    self.top = fresh[-1].id
+                    if len(self.events) > self.SIZE:
+                        drop = len(self.events) - self.SIZE
+                        self.start = self.events[drop - 1].id
+                        del self.events[:drop]
+            return [event for event in self.events if event.id > after]
+
+
+_recent_lock = threading.Lock()
+
+
+def recent_after(session_id, after):
+    """Events after ``after``, from the process's copy when it covers them, else from the table."""
+    with _recent_lock:
+        copies = current_app.extensions.setdefault("live_recent", {})  # one app, one database
+        cache = copies.get(session_id)
+        if cache is None:
+            cache = copies[session_id] = _Recent(last_id(session_id))
+    if after < cache.start:
+        return events_after(session_id, after)  # older than the copy: a screen back from a long break
+    return cache.after(session_id, after)
 
 
 def last_id(session_id):
@@ -74,7 +138,7 @@ def wait_for(session_id, after, timeout):
     while True:
         with _wake:
             seen = _generation[0]
-        events = events_after(session_id, after)
+        events = recent_after(session_id, after)
         if events or remaining <= 0:
             return events
         db.session.close()  # give the connection back while waiting
@@ -108,8 +172,6 @@ def _listen():
 
 
 def _subscribe(url):
-    import time
-
     import redis
     while True:
         try:

@@ -1,0 +1,244 @@
+"""The tutor's live pages: sessions, the control page, the projector, plans, timer, seating,
+moderation and export."""
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Cohort
+from ..models.live import LiveActivity, LiveParticipant, LivePost, LiveSession
+from ..security import roles
+from . import bp, events, export, kinds, plans, service
+from .access import TUTORS, run_or_404, runs
+from .errors import LiveError
+from .qr import join_qr
+
+# -- the tutor ------------------------------------------------------------------------------------
+
+@bp.get("/live")
+@roles(*TUTORS)
+def index():
+    sessions = db.session.scalars(db.select(LiveSession).order_by(LiveSession.id.desc())).all()
+    mine = [s for s in sessions if runs(s, current_user)]
+    cohorts = [c for c in db.session.scalars(db.select(Cohort).order_by(Cohort.name)) if current_user.teaches(c)]
+    return render_template("live/index.html", sessions=mine, cohorts=cohorts, errors={})
+
+
+@bp.post("/live")
+@roles(*TUTORS)
+def create():
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    if cohort is not None and not current_user.teaches(cohort):
+        cohort = None
+    tables = request.form.get("tables", type=int)
+    errors = {}
+    if tables is None or not 0 <= tables <= 30:
+        errors["tables"] = "Give a number of tables from 0 to 30."
+    try:
+        if errors:
+            raise LiveError(errors["tables"], "tables")
+        session = service.create_session(current_user, request.form.get("title", ""), cohort, tables,
+                                         names_required=bool(request.form.get("names_required")),
+                                         tables_chosen=request.form.get("tables_chosen", "1") == "1")
+    except LiveError as error:
+        errors[error.field or "title"] = error.message
+        cohorts = [c for c in db.session.scalars(db.select(Cohort)) if current_user.teaches(c)]
+        return render_template("live/index.html", sessions=[], cohorts=cohorts, errors=errors), 400
+    return redirect(url_for("live.control", code=session.code))
+
+
+@bp.get("/live/<code>/control")
+@roles(*TUTORS)
+def control(code):
+    session = run_or_404(code)
+    activity = service.live_activity(session)
+    return render_template("live/control.html", session=session, live=activity,
+                           posts=service.posts_of(activity, include_hidden=True) if activity else [],
+                           results=service.results(activity, include_hidden=True) if activity else None,
+                           participants=_participants(session), kinds=kinds.choices(),
+                           join_url=url_for("live.join_page", code=session.code, _external=True))
+
+
+def _participants(session):
+    from ..models.live import LiveParticipant
+    return db.session.scalars(db.select(LiveParticipant).where(
+        LiveParticipant.session_id == session.id).order_by(LiveParticipant.id)).all()
+
+
+def _back(session, anchor=""):
+    return redirect(url_for("live.control", code=session.code) + anchor)
+
+
+@bp.post("/live/<code>/activities")
+@roles(*TUTORS)
+def add_activity(code):
+    session = run_or_404(code)
+    try:
+        service.add_activity(session, request.form.get("kind", ""), request.form.get("title", ""),
+                             request.form.get("prompt", ""), request.form)
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#activities")
+
+
+def _activity(session, activity_id):
+    activity = db.session.get(LiveActivity, activity_id)
+    if activity is None or activity.session_id != session.id:
+        abort(404)
+    return activity
+
+
+@bp.post("/live/<code>/activities/<int:activity_id>/live")
+@roles(*TUTORS)
+def go_live(code, activity_id):
+    session = run_or_404(code)
+    service.go_live(session, _activity(session, activity_id) if activity_id else None)
+    return _back(session)
+
+
+@bp.post("/live/<code>/activities/<int:activity_id>/results")
+@roles(*TUTORS)
+def results(code, activity_id):
+    session = run_or_404(code)
+    service.set_results_hidden(_activity(session, activity_id), request.form.get("hidden") == "1")
+    return _back(session)
+
+
+@bp.post("/live/<code>/posts/<int:post_id>/moderate")
+@roles(*TUTORS)
+def moderate(code, post_id):
+    session = run_or_404(code)
+    post = db.session.get(LivePost, post_id)
+    if post is None or _activity(session, post.activity_id) is None:
+        abort(404)
+    flags = {key: request.form.get(key) == "1" for key in ("hidden", "pinned") if key in request.form}
+    if "theme" in request.form:
+        service.set_theme(post, request.form["theme"])
+    if flags:
+        service.moderate(post, **flags)
+    return _back(session, f"#post-{post.id}")
+
+
+@bp.post("/live/<code>/close")
+@roles(*TUTORS)
+def close(code):
+    session = run_or_404(code)
+    service.close(session)
+    flash("The session is closed: nobody can post any more. Its notes are kept.", "info")
+    return _back(session)
+
+
+@bp.get("/live/<code>/projector")
+@roles(*TUTORS)
+def projector(code):
+    session = run_or_404(code)
+    activity = service.live_activity(session)
+    return render_template("live/projector.html", session=session, live=activity,
+                           posts=service.posts_of(activity) if activity else [],
+                           results=service.results(activity) if activity else None, mine=None, my_votes={},
+                           join_url=url_for("live.join_page", code=session.code, _external=True),
+                           last_event=events.last_id(session.id))
+
+
+# -- plans, timer, seating, export ----------------------------------------------------------------
+
+
+@bp.app_template_global("workshop_plans")
+def workshop_plans():
+    """The course's workshop plans without problems, for the "Start from a plan" form."""
+    return sorted(plans.load_plans(current_app.config["COURSE_DIR"]).values(), key=lambda p: p.title)
+
+
+@bp.app_template_global("join_qr")
+def join_qr_svg(url, scale=6):
+    return join_qr(url, scale)
+
+
+@bp.app_template_global("live_timer")
+def live_timer(activity):
+    """``(ends at ISO, seconds left)`` of the activity's timer, or ``(None, None)``."""
+    return service.timer_iso(activity), service.timer_seconds_left(activity)
+
+
+@bp.post("/live/plans/start")
+@roles(*TUTORS)
+def start_plan():
+    plan = plans.load_plans(current_app.config["COURSE_DIR"]).get(request.form.get("plan", ""))
+    if plan is None:
+        flash("Choose one of the workshop plans.", "error")
+        return redirect(url_for("live.index"))
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    if cohort is not None and not current_user.teaches(cohort):
+        cohort = None
+    session = plans.start(current_user, plan, cohort)
+    flash(f"Started from the plan “{plan.title}”: {len(plan.activities)} activities, none on screen yet.", "success")
+    return redirect(url_for("live.control", code=session.code))
+
+
+@bp.post("/live/<code>/activities/<int:activity_id>/timer")
+@roles(*TUTORS)
+def timer(code, activity_id):
+    session = run_or_404(code)
+    activity = _activity(session, activity_id)
+    try:
+        service.set_timer(activity, request.form.get("minutes", "0").strip() or "0")
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#timer")
+
+
+def _participant_of(session, participant_id):
+    participant = db.session.get(LiveParticipant, participant_id)
+    if participant is None or participant.session_id != session.id:
+        abort(404)
+    return participant
+
+
+@bp.post("/live/<code>/participants/<int:participant_id>/table")
+@roles(*TUTORS)
+def assign_table(code, participant_id):
+    session = run_or_404(code)
+    participant = _participant_of(session, participant_id)
+    try:
+        service.assign_table(participant, request.form.get("table_id", type=int))
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#participants")
+
+
+@bp.post("/live/<code>/participants/<int:participant_id>/remove")
+@roles(*TUTORS)
+def remove_participant(code, participant_id):
+    session = run_or_404(code)
+    participant = _participant_of(session, participant_id)
+    service.remove_participant(participant, hide_posts=request.form.get("hide_posts") == "1")
+    flash(f"{participant.nickname} is out of the session.", "info")
+    return _back(session, "#participants")
+
+
+@bp.post("/live/<code>/tables")
+@roles(*TUTORS)
+def add_table(code):
+    session = run_or_404(code)
+    try:
+        service.add_table(session)
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, "#participants")
+
+
+@bp.get("/live/<code>/export.csv")
+@roles(*TUTORS)
+def export_csv(code):
+    session = run_or_404(code)
+    response = Response(export.csv_text(session), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename(session, "csv")}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/live/<code>/report")
+@roles(*TUTORS)
+def report(code):
+    session = run_or_404(code)
+    return render_template("live/report.html", session=session, sections=export.report(session),
+                           participants=_participants(session), kinds=kinds.choices())
