@@ -113,7 +113,12 @@ _recent_lock = threading.Lock()
 
 
 def recent_after(session_id, after):
-    """Events after ``after``, from the process's copy when it covers them, else from the table."""
+    """Events after ``after``, from the process's copy when it covers them, else from the table.
+
+    The caller's database connection goes back to the pool first: a thread queued behind the
+    copy's lock must not hold a connection the thread reading for everyone needs.
+    """
+    db.session.rollback()  # ends the transaction: the connection goes back to the pool
     with _recent_lock:
         copies = current_app.extensions.setdefault("live_recent", {})  # one app, one database
         cache = copies.get(session_id)
@@ -141,7 +146,7 @@ def wait_for(session_id, after, timeout):
         events = recent_after(session_id, after)
         if events or remaining <= 0:
             return events
-        db.session.close()  # give the connection back while waiting
+        db.session.rollback()  # give the connection back while waiting (objects stay usable)
         step = min(RECHECK_SECONDS, remaining)
         with _wake:
             if _generation[0] == seen:

@@ -167,6 +167,13 @@ def results_fragment(code):
 # -- the event stream ---------------------------------------------------------------------------------
 
 @dataclass
+class Hidden:
+    """What ``_visible_to`` reads of an activity, as its post event carries it."""
+
+    results_hidden: bool
+
+
+@dataclass
 class Viewer:
     """Who follows a stream, as plain values: a stream outlives the request's database objects."""
 
@@ -201,7 +208,7 @@ def _shown(event, session, role, participant):
             return data
         if data.get("hidden"):  # moderated away: the page removes it, if it shows it
             return {"id": data["id"], "activity": data["activity"], "hidden": True}
-        activity = db.session.get(LiveActivity, data["activity"])
+        activity = Hidden(data.get("results_hidden", False))  # no query per stream and event
         if not _visible_to(data.get("table"), data.get("participant"), activity, participant):
             return None
         return {key: value for key, value in data.items() if key != "participant"} | {
@@ -265,7 +272,7 @@ def stream(code):
             for item in _encode(found, session, role, participant):
                 after = item["id"]
                 yield f"id: {item['id']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
-            db.session.close()  # no connection held between events
+            db.session.rollback()  # no connection held between events
         db.session.remove()
 
     response = Response(stream_with_context(generate()), mimetype="text/event-stream")

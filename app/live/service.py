@@ -285,10 +285,14 @@ def results(activity, include_hidden=False):
 
 
 def post_payload(post, participant=None):
+    """A post as its event carries it; ``results_hidden`` lets each stream decide who sees it
+    without a query (when the tutor hides or reveals, every page reloads)."""
     participant = participant or post.participant
+    activity = db.session.get(LiveActivity, post.activity_id)
     return {"id": post.id, "activity": post.activity_id, "table": post.table_id, "text": post.text,
             "colour": post.colour, "by": participant.nickname, "participant": participant.id,
-            "hidden": post.hidden, "pinned": post.pinned, "theme": post.theme}
+            "hidden": post.hidden, "pinned": post.pinned, "theme": post.theme,
+            "results_hidden": bool(activity.results_hidden)}
 
 
 def moderate(post, hidden=None, pinned=None):
