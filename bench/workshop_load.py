@@ -305,7 +305,8 @@ class Participant:
                 time.sleep(2)  # as live.js does
                 continue
             try:
-                events = json.loads(t[3])["events"]
+                reply = json.loads(t[3])
+                events = reply["events"]
             except (ValueError, KeyError):
                 self.follow.append((t[0], "not JSON"))
                 continue
@@ -316,6 +317,8 @@ class Participant:
                 self.after = event["id"]
                 if event["type"] == "post":
                     self.seen[event["data"]["id"]] = self.seen.get(event["data"]["id"], 0) + 1
+            # events this participant may not see are not sent; "last" says how far the reply went
+            self.after = max(self.after, reply.get("last", self.after))
 
     def follow_stream(self, stop_at, last_needed):
         self.reader = StreamReader(self.client, self.code, self.after)
