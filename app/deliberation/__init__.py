@@ -12,18 +12,9 @@ bp = Blueprint("deliberation", __name__)
 from . import routes, tutor, reports  # noqa: E402,F401
 
 
-def note_title(note, limit=70):
-    """A note's one-line title: its title field, shortened."""
-    from .stages import notes_kind
-
-    kind = notes_kind(note.kind)
-    text = " ".join(str(note.data.get(kind.title_field if kind else "text") or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def link_choices(state, kind="consequence"):
     """``[(note id, title)]`` of the attempt's notes of ``kind``, for a links field."""
-    return [(note.id, note_title(note)) for note in state.notes_of_kind(kind)]
+    return [(note.id, reports.note_title(note, state, limit=70)) for note in state.notes_of_kind(kind)]
 
 
 def tagged(note, intended, valence):
@@ -43,4 +34,4 @@ def init_app(app):
     app.jinja_env.filters["delib_by_dots"] = by_dots
     app.register_blueprint(bp)
     app.jinja_env.filters["split_commas"] = lambda text: [p for p in str(text).split(",") if p]
-    app.jinja_env.globals.update(note_title=note_title, link_choices=link_choices)
+    app.jinja_env.globals.update(link_choices=link_choices)

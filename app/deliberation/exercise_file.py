@@ -12,7 +12,6 @@
 Units embed one with ``::: deliberation <key>``. Every problem is reported with its line.
 """
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -110,20 +109,10 @@ class Exercise:
 
 def load(path, rel_path, key):
     """``(exercise or None, [(line, message)])`` for one exercise file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [(1, f"not UTF-8 text: {exc.reason}")]
-    try:
-        data = yaml_lines.load(text)
-    except yaml_lines.YamlError as exc:
-        return None, [(exc.line, exc.message)]
-    if not isinstance(data, dict):
-        return None, [(1, "a deliberation file is a mapping: uuid, title, brief, roles, stages")]
-    problems = []
-    for name in data:
-        if name not in KEYS:
-            problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(sorted(KEYS))})"))
+    data, problems = yaml_lines.load_mapping_file(
+        path, "a deliberation file is a mapping: uuid, title, brief, roles, stages", sorted(KEYS))
+    if data is None:
+        return None, problems
     exercise = Exercise(uuid=file_uuid(data, problems), key=key, title=_text(data, "title", problems, True),
                         path=rel_path, summary=_text(data, "summary", problems))
     exercise.mode = _choice(data, "mode", MODES, problems)

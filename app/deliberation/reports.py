@@ -42,7 +42,10 @@ def note_title(note, state, depth=0, limit=TITLE_CHARS):
     value = note.data.get(kind.title_field, "")
     text = show_value(spec, value, state, depth + 1) if spec is not None and depth < 2 else str(value or "")
     text = text or kind.label.capitalize()
-    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+    if limit is None:
+        return text
+    text = " ".join(text.split())  # a name on one line
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @bp.app_template_global("delib_value")

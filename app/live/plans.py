@@ -109,20 +109,10 @@ def load_plans(course_dir):
 
 def load(path, rel_path, key):
     """``(plan or None, [(line, message)])`` for one plan file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [(1, f"not UTF-8 text: {exc.reason}")]
-    try:
-        data = yaml_lines.load(text)
-    except yaml_lines.YamlError as exc:
-        return None, [(exc.line, exc.message)]
-    if not isinstance(data, dict):
-        return None, [(1, "a workshop plan is a mapping: title, tables, names_required, activities")]
-    problems = []
-    for name in data:
-        if name not in KEYS:
-            problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(KEYS)})"))
+    data, problems = yaml_lines.load_mapping_file(
+        path, "a workshop plan is a mapping: title, tables, names_required, activities", KEYS)
+    if data is None:
+        return None, problems
     plan = Plan(key=key, path=rel_path, title=_text(data, "title", problems, required=True, limit=160),
                 summary=_text(data, "summary", problems))
     plan.tables = _number(data, "tables", 4, MAX_TABLES, problems)

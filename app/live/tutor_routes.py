@@ -80,11 +80,16 @@ def add_activity(code):
     return _back(session, "#activities")
 
 
-def _activity(session, activity_id):
-    activity = db.session.get(LiveActivity, activity_id)
-    if activity is None or activity.session_id != session.id:
+def _of_session(model, row_id, session):
+    """The ``model`` row ``row_id`` if it belongs to ``session``; 404 otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.session_id != session.id:
         abort(404)
-    return activity
+    return row
+
+
+def _activity(session, activity_id):
+    return _of_session(LiveActivity, activity_id, session)
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/live")
@@ -187,10 +192,7 @@ def timer(code, activity_id):
 
 
 def _participant_of(session, participant_id):
-    participant = db.session.get(LiveParticipant, participant_id)
-    if participant is None or participant.session_id != session.id:
-        abort(404)
-    return participant
+    return _of_session(LiveParticipant, participant_id, session)
 
 
 @bp.post("/live/<code>/participants/<int:participant_id>/table")

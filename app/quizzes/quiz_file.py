@@ -16,7 +16,6 @@ Units embed one with ``::: quiz <key>``.
 import random
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -67,20 +66,10 @@ class Quiz:
 
 def load(path, rel_path, key):
     """``(quiz or None, [(line, message)])`` for one quiz file."""
-    problems = []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [(1, f"not UTF-8 text: {exc.reason}")]
-    try:
-        data = yaml_lines.load(text)
-    except yaml_lines.YamlError as exc:
-        return None, [(exc.line, exc.message)]
-    if not isinstance(data, dict):
-        return None, [(1, "a quiz file is a mapping: uuid, title, policy, questions")]
-    for name in data:
-        if name not in KEYS:
-            problems.append((data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(sorted(KEYS))})"))
+    data, problems = yaml_lines.load_mapping_file(
+        path, "a quiz file is a mapping: uuid, title, policy, questions", sorted(KEYS))
+    if data is None:
+        return None, problems
     quiz_uuid = file_uuid(data, problems)
     title = str(data.get("title") or "").strip()
     if not title:

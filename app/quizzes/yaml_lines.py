@@ -5,6 +5,7 @@
 each key to its line. Raises ``YamlError(line, message)`` on a syntax error.
 """
 import re
+from pathlib import Path
 
 import yaml
 
@@ -70,3 +71,24 @@ def load(text):
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlError(line, f"bad YAML: {problem}") from None
     return LinedDict() if data is None else data
+
+
+def load_mapping_file(path, what, keys):
+    """``(mapping or None, [(line, message)])`` for a course file that is one YAML mapping.
+
+    ``what`` ends the "is a mapping" message (e.g. "a quiz file is a mapping: uuid, title...");
+    a top-level key not in ``keys`` is a problem, and ``keys`` is listed in the given order.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [(1, f"not UTF-8 text: {exc.reason}")]
+    try:
+        data = load(text)
+    except YamlError as exc:
+        return None, [(exc.line, exc.message)]
+    if not isinstance(data, dict):
+        return None, [(1, what)]
+    problems = [(data.line_of(name), f"unknown setting '{name}' (allowed: {', '.join(keys)})")
+                for name in data if name not in keys]
+    return data, problems
