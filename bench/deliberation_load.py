@@ -50,7 +50,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -58,8 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import (HOST, MODULE, cookie_header, cookies_from, free_port, percentile,  # noqa: E402
-                         start_gunicorn, stop)
+from bench.pages import MODULE, CookieClient, free_port, percentile, start_gunicorn, stop  # noqa: E402
 from bench.quiz_load import (PASSWORD, UNIT_FILE, UNIT_PATH, BenchError, base_env, cpu_times, csrf_in,  # noqa: E402
                              email, engine_url, on_throwaway_postgres)
 
@@ -68,7 +66,6 @@ EXERCISE_KEY = "bench-deliberation"
 NOTES_STAGE = "consequences"
 FIELDS_STAGE = "purpose"
 POSTGRES_URL = "postgresql://127.0.0.1:5432/test"
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Accept": "application/json"}
 
 EXERCISE_YAML = f"""\
@@ -155,15 +152,13 @@ def groups_in(database_url):
 
 # -- one student's browser --------------------------------------------------------------------------
 
-class Student:
+class Student(CookieClient):
     """A signed-in group member: what they sent, what their polls brought back, and when."""
 
     def __init__(self, port, index, timeout):
-        self.port = port
+        super().__init__(port, timeout)
         self.index = index
         self.email = email(index)
-        self.timeout = timeout
-        self.jar = {}
         self.token = None
         self.group = None  # group id, from the database
         self.attempt_id = None
@@ -173,26 +168,6 @@ class Student:
         self.seen = {}  # note id -> time the first poll that brought it back ended
         self.deliveries = 0  # notes brought back by polls, counting a note again if it came twice
         self.last_revision = None
-
-    def send(self, method, path, form=None, headers=None, timeout=None):
-        """One request on a new connection (gunicorn's sync workers close each one)."""
-        headers = dict(headers or {})
-        if self.jar:
-            headers["Cookie"] = cookie_header(self.jar)
-        body = None
-        if form is not None:
-            headers.update(FORM)
-            body = urllib.parse.urlencode(form)
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout or self.timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        cookies_from(response.getheaders(), self.jar)
-        location = urllib.parse.urlsplit(response.getheader("Location", "")).path
-        return response.status, location, content
 
     def timed(self, method, path, form=None, headers=None):
         """``(seconds, ended at, status or exception name, location, body)``."""

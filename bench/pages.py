@@ -104,8 +104,11 @@ def stop(process):
 
 # -- HTTP helpers -------------------------------------------------------------------------------
 
-def request(port, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def request(port, method, path, body=None, headers=None, timeout=10):
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -125,6 +128,34 @@ def cookies_from(headers, jar):
 
 def cookie_header(jar):
     return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+class CookieClient:
+    """A browser reduced to a cookie jar: each request on a new connection (gunicorn's sync
+    workers close each one), sending and keeping the cookies; safe to share between threads."""
+
+    def __init__(self, port, timeout=10):
+        self.port = port
+        self.timeout = timeout
+        self.jar = {}
+        self.lock = threading.Lock()
+
+    def send(self, method, path, form=None, headers=None, timeout=None):
+        """``(status, Location path, body)``; ``form`` is sent URL-encoded."""
+        headers = dict(headers or {})
+        with self.lock:
+            if self.jar:
+                headers["Cookie"] = cookie_header(self.jar)
+        body = None
+        if form is not None:
+            headers.update(FORM)
+            body = urllib.parse.urlencode(form)
+        status, response_headers, content = request(self.port, method, path, body, headers,
+                                                    timeout or self.timeout)
+        with self.lock:
+            cookies_from(response_headers, self.jar)
+        location = next((v for k, v in response_headers if k.lower() == "location"), "")
+        return status, urllib.parse.urlsplit(location).path, content
 
 
 def sign_in(port):

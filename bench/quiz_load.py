@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import (HOST, MODULE, cookie_header, cookies_from, free_port, percentile,  # noqa: E402
-                         request, start_gunicorn, stop)
+from bench.pages import (FORM, HOST, MODULE, CookieClient, cookie_header, free_port, percentile,  # noqa: E402
+                         start_gunicorn, stop)
 
 QUIZ_UUID = "7f3c2b9e-5d41-4a6e-9b0f-1c8e2d4a6b35"
 QUIZ_KEY = "bench"
@@ -46,7 +46,6 @@ UNIT_PATH = f"/modules/{MODULE}/what-makes-a-city-smart"
 PASSWORD = "bench-password-2026"
 TARGET_P99_S = 1.0
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 QUIZ_YAML = f"""\
 uuid: {QUIZ_UUID}
@@ -232,27 +231,15 @@ def csrf_in(body):
     return match.group(1).decode() if match else None
 
 
-class Student:
+class Student(CookieClient):
     """A signed-in student with an open attempt and the answers they will post."""
 
     def __init__(self, port, index, unit_path):
-        self.port = port
+        super().__init__(port)
         self.email = email(index)
-        self.jar = {}
         self.unit_path = unit_path
         self.attempt_id = None
         self.body = None
-
-    def send(self, method, path, form=None):
-        headers = {"Cookie": cookie_header(self.jar)} if self.jar else {}
-        body = None
-        if form is not None:
-            headers.update(FORM)
-            body = urllib.parse.urlencode(form)
-        status, response_headers, content = request(self.port, method, path, body=body, headers=headers)
-        cookies_from(response_headers, self.jar)
-        location = next((v for k, v in response_headers if k.lower() == "location"), "")
-        return status, urllib.parse.urlsplit(location).path, content
 
     def prepare(self):
         """Sign in, open the unit, start the quiz and read its attempt page."""

@@ -62,7 +62,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,13 +70,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import HOST, cookie_header, cookies_from, free_port, percentile, request  # noqa: E402
+from bench.pages import HOST, CookieClient, cookie_header, free_port, percentile, request  # noqa: E402
 from bench.quiz_load import POSTGRES_URL, BenchError, cpu_times, csrf_in, engine_url, on_throwaway_postgres  # noqa: E402
 
 TUTOR = "tutor@leadup.example"
 PASSWORD = "leadup-demo-2026"
 REDIS_URL = "redis://127.0.0.1:6379/15"
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 COLOURS = ("yellow", "pink", "blue", "green")
 
 
@@ -142,34 +140,8 @@ def stop(process):
 
 # -- clients ---------------------------------------------------------------------------------------
 
-class Client:
+class Client(CookieClient):
     """A browser reduced to a cookie jar; one request per connection."""
-
-    def __init__(self, port, timeout):
-        self.port = port
-        self.timeout = timeout
-        self.jar = {}
-        self.lock = threading.Lock()
-
-    def send(self, method, path, form=None, headers=None, timeout=None):
-        headers = dict(headers or {})
-        with self.lock:
-            if self.jar:
-                headers["Cookie"] = cookie_header(self.jar)
-        body = None
-        if form is not None:
-            headers.update(FORM)
-            body = urllib.parse.urlencode(form)
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout or self.timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        with self.lock:
-            cookies_from(response.getheaders(), self.jar)
-        return response.status, urllib.parse.urlsplit(response.getheader("Location", "")).path, content
 
     def timed(self, method, path, form=None, headers=None, timeout=None):
         """``(seconds, ended at, status or exception name, body)``."""
