@@ -25,8 +25,8 @@ def create_app(config=None):
     app.json.sort_keys = False
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
-    from . import (activities, assets, auth, content, courseware, deliberation, demo, live, main, manage, models,
-                   quizzes, security, simulations)
+    from . import (activities, assets, auth, competencies, content, courseware, deliberation, demo, live, main, manage,
+                   models, quizzes, security, simulations)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -38,8 +38,11 @@ def create_app(config=None):
     security.init_app(app)
     activities.init_app(app)
     content.init_app(app)
-    for blueprint_module in (main, auth, courseware, manage, assets, simulations, quizzes, deliberation, live):
+    for blueprint_module in (main, auth, courseware, manage, assets, simulations, quizzes, deliberation, live,
+                             competencies):
         blueprint_module.init_app(app)
+    from . import discussions  # cohort discussions (after live: it reads live sessions)
+    discussions.init_app(app)
     demo.init_app(app)
     return app
 

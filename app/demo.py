@@ -43,7 +43,23 @@ def seed():
             cohort.enrol(user, Role.TUTOR.value if role == Role.TUTOR else Role.STUDENT.value)
     db.session.commit()
     _seed_groups(cohorts.values())
+    _seed_discussions(cohorts.values())
     return ACCOUNTS
+
+
+def _seed_discussions(cohorts):
+    """One welcome topic per cohort, from its tutor, so the discussion list is not empty."""
+    from .discussions import service
+    from .models import DiscussionTopic
+
+    tutor = User.by_email("tutor@leadup.example")
+    for cohort in cohorts:
+        if db.session.scalar(sa.select(DiscussionTopic.id).where(DiscussionTopic.cohort_id == cohort.id).limit(1)):
+            continue
+        topic = service.start_topic(cohort, tutor, "Introduce yourself",
+                                    "Welcome to the course! Tell us your name, where you work, and one "
+                                    "digital service in your city you would like to change.\n\nReply below.")
+        service.moderate_topic(topic, "pin")
 
 
 def _seed_groups(cohorts):

@@ -36,22 +36,30 @@ answer per key may say ``created: true``. Meanwhile each participant follows the
   participants most streams (and everything queued behind them) wait;
 - ``none``: only the projector follows.
 
-When every post is answered, the projector is given up to 30 s to receive them all and the
+After the notes, a voting phase: each participant places one dot on each of up to ``--dots``
+(3) notes of their table written by others, at random moments over ``--vote-seconds`` (20).
+
+When every post and vote is answered, the projector is given up to 30 s to receive them all and the
 followers to catch up with the last post event. It prints p50/p95/max of the **post-to-projector
 latency** (from the POST's response to the event's arrival on the projector's stream; it can be
 slightly negative when the event overtakes the response), post latency, join and follow request
 latency and errors, CPU per backend (from ``/proc``), and checks: every acknowledged note is in
 ``live_posts`` exactly once, has exactly one ``post`` event, and came exactly once on the
 projector's stream (0 lost, 0 duplicated); every resend got the same id; every follower got
-every note of its table. Targets (reported, not asserted): 0 lost, 0 duplicated, p95 under 1 s.
+every note of its table; and in the session's CSV export (downloaded by the tutor) every
+acknowledged note is there exactly once with the number of dots acknowledged for it. Targets
+(reported, not asserted): 0 lost, 0 duplicated, p95 under 1 s.
 
-The exit status is 1 if a note was lost or duplicated (database, events or projector), a
+The exit status is 1 if a note was lost or duplicated (database, events, projector or export),
+a vote total was wrong, a
 resend made a second note, a follower missed a note, or a request failed.
 """
 import argparse
 import concurrent.futures
+import csv
 import heapq
 import http.client
+import io
 import json
 import os
 import random
@@ -202,6 +210,8 @@ class Participant:
         self.seen = {}  # post id -> times it came
         self.join_figures = []  # (seconds, outcome)
         self.reader = None  # --follow stream
+        self.votes = []  # (seconds, outcome)
+        self.dots = {}  # post id -> dots placed (acknowledged)
 
     def join(self, table_ids):
         c = self.client
@@ -264,6 +274,15 @@ class Participant:
                       created=len(created), ids={p[3].get("id") for p in parsed if p[2] == "ok"},
                       all_ok=all(p[2] == "ok" for p in parsed), extra=[(p[0], p[2]) for p in parsed if p is not main])
         self.posts.append(record)
+
+    def vote(self, post_id):
+        """One dot on a note of this participant's table."""
+        t = self.client.timed("POST", f"/live/{self.code}/posts/{post_id}/vote", {"csrf_token": self.token, "count": "1"},
+                              {"Accept": "application/json", "X-CSRFToken": self.token})
+        ok = t[2] == 200 and b'"ok":true' in t[3].replace(b" ", b"")
+        self.votes.append((t[0], "ok" if ok else outcome_of(t[2])))
+        if ok:
+            self.dots[post_id] = 1
 
     def follow_poll(self, stop_at, last_needed):
         """``/events?after=N&wait=20`` in a loop until told to stop, or caught up once told."""
@@ -488,6 +507,30 @@ def load(port, args, server_pid):
     phase = time.perf_counter() - origin
     after_cpu = cpu_times(server_pid)
 
+    # Dot voting: each participant puts one dot on each of up to --dots notes of their table.
+    notes_of = {}
+    for p in participants:
+        for r in p.posts:
+            if r["outcome"] == "ok":
+                notes_of.setdefault(p.table, []).append((r["id"], p.index))
+    plan = []
+    for p in participants:
+        others = [i for i, author in notes_of.get(p.table, []) if author != p.index]
+        for post_id in rng.sample(others, min(args.dots, len(others))):
+            plan.append((rng.uniform(0, args.vote_seconds), p.index, post_id))
+    heapq.heapify(plan)
+    origin = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.senders) as pool:
+        futures = []
+        while plan:
+            at, index, post_id = heapq.heappop(plan)
+            pause = origin + at - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            futures.append(pool.submit(participants[index].vote, post_id))
+        for future in futures:
+            future.result()
+
     # Drain: the projector must get every acknowledged note; followers must reach its last event.
     acknowledged = {r["id"] for p in participants for r in p.posts if r["outcome"] == "ok"}
     deadline = time.perf_counter() + 30
@@ -506,12 +549,14 @@ def load(port, args, server_pid):
                     if r["outcome"] == "ok" and r["id"] in projector.arrivals)
     posts = [r for p in participants for r in p.posts]
     result = {
+        "export": export_check(tutor, code, participants),
         "session_code": code,
         "join_seconds": round(joined, 1),
         "phase_seconds": round(phase, 1),
         "sender_late_p95_ms": round(percentile(sorted(late), 95) * 1000, 1),
         "join": figures([f for p in participants for f in p.join_figures]),
         "post": figures([(r["seconds"], r["outcome"]) for r in posts]),
+        "vote": figures([v for p in participants for v in p.votes]),
         "resend": figures([e for r in posts for e in r["extra"]]),
         "follow": figures([f for p in participants for f in p.follow]),
         "projector_connects": figures(projector.reader.connects),
@@ -530,6 +575,26 @@ def load(port, args, server_pid):
     if before and after_cpu:
         result["cpu_seconds"] = {part: round(after_cpu[part] - before[part], 1) for part in before}
     return result
+
+
+def export_check(tutor, code, participants):
+    """The tutor downloads the session's CSV: is every acknowledged note in it exactly once?"""
+    status, _, body = tutor.send("GET", f"/live/{code}/export.csv")
+    if status != 200:
+        return {"error": f"HTTP {status}"}
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    times, votes = {}, {}
+    for row in rows:
+        times[row["Post ID"]] = times.get(row["Post ID"], 0) + 1
+        votes[row["Post ID"]] = int(row["Votes"] or 0)
+    acked = [str(r["id"]) for p in participants for r in p.posts if r["outcome"] == "ok"]
+    dots = {}
+    for p in participants:
+        for post_id, count in p.dots.items():
+            dots[str(post_id)] = dots.get(str(post_id), 0) + count
+    return {"rows": len(rows), "missing": sum(1 for i in acked if times.get(i, 0) == 0),
+            "doubled": sum(1 for i in acked if times.get(i, 0) > 1), "dots": sum(dots.values()),
+            "votes_wrong": sum(1 for i in set(acked) | set(dots) if votes.get(i, 0) != dots.get(i, 0))}
 
 
 def stored(database_url, participants, projector, code):
@@ -621,7 +686,7 @@ def run_postgres(args, participants):
         url, args.redis_url, 2, args.pg_threads, runs_args))
 
 
-ROWS = (("join", "join (3 requests)"), ("post", "note post"), ("resend", "resend, same key"),
+ROWS = (("join", "join (3 requests)"), ("post", "note post"), ("resend", "resend, same key"), ("vote", "dot vote"),
         ("follow", "follow request"), ("projector_connects", "projector connects"))
 
 
@@ -654,6 +719,10 @@ def print_run(name, n, result):
           f"{s['stored']} stored; lost {s['lost']}, duplicated {s['duplicated']}, wrong {s['wrong']}, "
           f"unacknowledged {s['unacknowledged']}); post events missing {s['events_missing']}, "
           f"doubled {s['events_doubled']}")
+    e = result["export"]
+    print(f"  export (CSV): {e.get('error') or str(e['rows']) + ' rows'}; acknowledged notes missing "
+          f"{e.get('missing', '?')}, in it twice {e.get('doubled', '?')}; {e.get('dots', '?')} acknowledged dots, "
+          f"notes whose vote total differs {e.get('votes_wrong', '?')}")
     if s["projector_passed"]:
         print(f"  projector stream: {len(s['projector_passed'])} lost events have ids below the last one it got "
               f"(committed after a later id was sent): {s['projector_passed'][:10]}")
@@ -675,8 +744,9 @@ def failed(result):
     if "failed" in result:
         return True
     s = result["stored"]
-    errors = sum(result[key]["errors"] for key in ("join", "post", "resend", "follow"))
-    return bool(errors or s["lost"] or s["duplicated"] or s["wrong"] or s["unacknowledged"] or s["resend_made_new"]
+    errors = sum(result[key]["errors"] for key in ("join", "post", "resend", "vote", "follow"))
+    e = result["export"]
+    return bool(errors or e.get("error") or e["missing"] or e["doubled"] or e["votes_wrong"] or s["lost"] or s["duplicated"] or s["wrong"] or s["unacknowledged"] or s["resend_made_new"]
                 or s["events_missing"] or s["events_doubled"] or s["projector_lost"] or s["projector_doubled"]
                 or s["follower_missing"] or s["follower_doubled"] or s["followers_behind"])
 
@@ -688,6 +758,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=120, help="length of the posting phase (default 120)")
     parser.add_argument("--notes", type=int, default=5, help="notes per participant (default 5)")
     parser.add_argument("--tables", type=int, default=10, help="tables in the room (default 10)")
+    parser.add_argument("--dots", type=int, default=3, help="dots each participant places (default 3)")
+    parser.add_argument("--vote-seconds", type=float, default=20,
+                        help="length of the voting phase after the notes (default 20)")
     parser.add_argument("--resend", type=float, default=0.05, help="share of notes sent twice (default 0.05)")
     parser.add_argument("--follow", choices=("poll", "stream", "none"), default="poll",
                         help="how participants follow the room (default poll: long-poll /events?wait=20)")
@@ -722,7 +795,7 @@ def main(argv=None):
             print(f"  {name:<10} {n:>5} participants: post->projector p50/p95/max "
                   f"{result['to_projector']['p50_ms']}/{result['to_projector']['p95_ms']}/"
                   f"{result['to_projector']['max_ms']} ms; post p95 {result['post']['p95_ms']} ms; errors "
-                  f"{sum(result[k]['errors'] for k in ('join', 'post', 'resend', 'follow'))}; lost "
+                  f"{sum(result[k]['errors'] for k in ('join', 'post', 'resend', 'vote', 'follow'))}; lost "
                   f"{s['lost'] + s['projector_lost']}, duplicated {s['duplicated'] + s['projector_doubled']}"
                   f"{'  FAILED' if failed(result) else ''}")
     if args.json:

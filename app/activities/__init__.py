@@ -1,5 +1,5 @@
 """Activity types embedded in units. Importing this package registers the built-in types."""
-from . import deliberation, quiz, reflection, simulation  # noqa: F401  (registers the types)
+from . import competency, deliberation, quiz, reflection, simulation  # noqa: F401  (registers the types)
 from .registry import ActivityConfigError, ActivityType, get, names, register, render_activity
 
 __all__ = ["ActivityConfigError", "ActivityType", "get", "names", "register", "render_activity"]

@@ -55,6 +55,26 @@ def check(path):
                f"{len(course.units)} units, {activities} activities.")
 
 
+@course_cli.command("stats")
+@click.option("--path", "path", default=None, help="Course folder (default: COURSE_DIR).")
+@click.option("--units", "per_unit", is_flag=True, help="List every unit too.")
+def stats(path, per_unit):
+    """Words of prose per module (front matter, activities, reading lists and footnotes apart)."""
+    from . import stats as counting
+
+    course = load_course(path or current_app.config["COURSE_DIR"])
+    total = 0
+    for module, units, words in counting.module_counts(course):
+        total += words if module.number is not None else 0
+        quizzes = sum(len(q.questions) for q in module.quizzes.values())
+        click.echo(f"{module.code:<20} {len(units):>2} units {words:>7,} words  {quizzes:>3} quiz questions  "
+                   f"{len(module.deliberations)} deliberation(s)  {module.title}")
+        if per_unit:
+            for unit, count in units:
+                click.echo(f"    {count:>6,}  {Path(unit.path).name}")
+    click.echo(f"Modules 1-7: {total:,} words of prose; glossary {len(course.glossary)} terms.")
+
+
 def slugify(title):
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return slug[:60].rstrip("-") or "unit"

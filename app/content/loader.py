@@ -11,7 +11,7 @@ import re
 import uuid as uuidlib
 from pathlib import Path
 
-from . import frontmatter, markdown_render
+from . import competencies, frontmatter, glossary, markdown_render, topics
 from .model import Course, Level, Module, Problem, Unit
 
 UNIT_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -104,6 +104,9 @@ class _Loader:
     # -- programme -------------------------------------------------------------
     def load(self):
         course = Course(root=str(self.root))
+        course.competencies, problems = competencies.load(self.root)
+        for line, message in problems:
+            self.problem(self.root / competencies.FILE, line, message)
         programme_path = self.root / "programme.yaml"
         listed = self.load_programme(course, programme_path)
         modules_dir = self.root / "modules"
@@ -132,8 +135,28 @@ class _Loader:
         for module in course.modules:
             self.render_module(module, course)
         self.resolve_prerequisites(course)
+        self.load_topics(course)
+        self.load_glossary(course)
         course.problems = sorted(set(self.problems), key=lambda p: (p.path, p.line, p.message))
         return course
+
+    def load_topics(self, course):
+        topics_list, problems = topics.load(self.root)
+        path = self.root / topics.FILE
+        for line, message in problems:
+            self.problem(path, line, message)
+        course.topics = topics_list
+        unknown, uncovered = topics.link_units(topics_list, course)
+        for unit, message in unknown:
+            self.problem(unit.path, unit._subtopics_line, message)
+        for subtopic, message in uncovered:
+            self.problem(path, subtopic.line, message)
+
+    def load_glossary(self, course):
+        terms = [t for m in course.modules for t in getattr(m, "_glossary", [])]
+        for term, message in glossary.check_all(terms):
+            self.problem(self.root / "modules" / term.module.slug / glossary.FILE, term.line, message)
+        course.glossary = glossary.sorted_terms(terms)
 
     def load_programme(self, course, path):
         listed = {}
@@ -228,9 +251,23 @@ class _Loader:
                     continue
                 module.units.append(unit)
         module.units.sort(key=lambda u: (u.number, u.slug))
+        self.find_tutor_notes(folder, module)
+        terms, problems = glossary.load_module(folder, module, self.rel(folder / glossary.FILE))
+        for line, message in problems:
+            self.problem(folder / glossary.FILE, line, message)
+        module._glossary = terms
         self.load_quizzes(folder, module)
         self.load_deliberations(folder, module)
         return module
+
+    def find_tutor_notes(self, folder, module):
+        """``NN-slug.tutor.md`` beside a unit: its notes for tutors (rendered with the unit)."""
+        for file in sorted(folder.glob("*.tutor.md")):
+            unit = next((u for u in module.units if Path(u.path).name == file.name.replace(".tutor.md", ".md")), None)
+            if unit is None:
+                self.problem(file, 1, f"tutor notes for no unit: there is no {file.name.replace('.tutor.md', '.md')} beside it")
+                continue
+            unit.tutor_notes_path = str(file)
 
     def load_quizzes(self, folder, module):
         from ..quizzes import quiz_file
@@ -275,7 +312,9 @@ class _Loader:
             objectives=self.list_field(meta, "objectives", path, lines),
             minutes=self.int_field(meta, "minutes", path, lines),
             prerequisite_refs=self.list_field(meta, "prerequisites", path, lines),
+            subtopics=self.list_field(meta, "subtopics", path, lines),
         )
+        unit._subtopics_line = lines.get("subtopics", 2)
         unit._body = (body, first_line, lines.get("prerequisites", 2))
         self.units_by_path[self.rel_course(path)] = unit
         return unit
@@ -292,6 +331,13 @@ class _Loader:
         from ..activities import registry
 
         body, first_line, _ = unit._body
+        if unit.tutor_notes_path:
+            notes = Path(unit.tutor_notes_path)
+            try:
+                text = notes.read_text(encoding="utf-8")
+                unit.tutor_notes_html = self.render_text(text, 1, notes, self.rel_course(notes), raw=text)
+            except UnicodeDecodeError as exc:
+                self.problem(notes, 1, f"not UTF-8 text: {exc.reason}")
         text, refs, problems = markdown_render.extract_activities(body, first_line, self.rel(unit.path))
         self.problems.extend(problems)
         html = self.render_text(text, first_line, unit.path, self.rel_course(unit.path), raw=body)

@@ -39,6 +39,10 @@ class Unit:
     prerequisite_refs: list = field(default_factory=list)
     prerequisites: list = field(default_factory=list)
     segments: list = field(default_factory=list)  # rendered HTML strings and ActivityRefs
+    subtopics: list = field(default_factory=list)  # ids from course/topics.yaml that it teaches
+    subtopic_items: list = field(default_factory=list, repr=False)  # the Subtopics themselves, once linked
+    tutor_notes_html: str = ""  # NN-slug.tutor.md beside the unit, rendered: for tutors only
+    tutor_notes_path: str = ""
 
     @property
     def url(self):
@@ -106,6 +110,9 @@ class Course:
     modules: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     root: str = ""
+    topics: list = field(default_factory=list)  # content.topics.Topic: the deck's topics and subtopics
+    glossary: list = field(default_factory=list)  # content.glossary.Term, alphabetical
+    competencies: object = None  # content.competencies.Framework (empty if the course has none)
 
     def __post_init__(self):
         self._reindex()

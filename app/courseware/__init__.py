@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("courseware", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import reference, routes  # noqa: E402,F401
 
 
 def init_app(app):

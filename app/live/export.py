@@ -11,7 +11,7 @@ from ..quizzes.gradebook import csv_cell
 from . import service
 
 HEADER = ["Activity", "Kind", "Table", "Participant", "Text", "Value (JSON)", "Votes", "Theme", "Hidden",
-          "Pinned", "Time (UTC)"]
+          "Pinned", "Time (UTC)", "Post ID", "Merged into (post ID)"]
 
 
 def rows(session):
@@ -22,7 +22,8 @@ def rows(session):
             yield [f"{activity.position}. {activity.title}", activity.kind, post.table.name if post.table else "",
                    post.participant.nickname, post.text, json.dumps(post.answer, ensure_ascii=False),
                    votes.get(post.id, 0), post.theme or "", "yes" if post.hidden else "no",
-                   "yes" if post.pinned else "no", post.created_at.replace(microsecond=0).isoformat(sep=" ")]
+                   "yes" if post.pinned else "no", post.created_at.replace(microsecond=0).isoformat(sep=" "),
+                   post.id, post.merged_into_id or ""]
 
 
 def csv_text(session):
@@ -35,9 +36,12 @@ def csv_text(session):
     return "\ufeff" + out.getvalue()
 
 
+def slug(session):
+    return re.sub(r"[^a-z0-9]+", "-", session.title.lower()).strip("-")[:50].rstrip("-") or "session"
+
+
 def filename(session, ext):
-    slug = re.sub(r"[^a-z0-9]+", "-", session.title.lower()).strip("-")[:50].rstrip("-") or "session"
-    return f"live-{session.code}-{slug}.{ext}"
+    return f"live-{session.code}-{slug(session)}.{ext}"
 
 
 def report(session):

@@ -201,3 +201,41 @@ def start(owner, plan, cohort=None):
     db.session.commit()
     events.announce(session.id)
     return session
+
+
+# -- a session as a plan: run it again, or keep it as a file for next year --------------------------
+
+NOT_PLANNED = ("prompt", "minutes", "group_by")  # a session's own state, not the kind's settings
+
+
+def from_session(session):
+    """A ``Plan`` of ``session``'s tables and activities, as they stand (notes are not copied)."""
+    plan = Plan(key="", path="", title=session.title, tables=len(session.tables),
+                names_required=session.names_required, tables_chosen=session.tables_chosen)
+    for activity in session.activities:
+        settings = {k: v for k, v in activity.settings.items() if k not in NOT_PLANNED}
+        plan.activities.append(PlanActivity(kind=activity.kind, title=activity.title,
+                                            prompt=activity.settings.get("prompt", ""),
+                                            minutes=int(activity.settings.get("minutes") or 0), settings=settings))
+    return plan
+
+
+def to_yaml(plan):
+    """The plan as a ``.workshop.yaml`` file that ``load`` reads back to the same plan."""
+    import yaml
+
+    items = []
+    for activity in plan.activities:
+        item = {"kind": activity.kind, "title": activity.title}
+        if activity.prompt:
+            item["prompt"] = activity.prompt
+        if activity.minutes:
+            item["minutes"] = activity.minutes
+        item.update(activity.settings)
+        items.append(item)
+    data = {"title": plan.title, "tables": plan.tables, "names_required": plan.names_required,
+            "tables_chosen": plan.tables_chosen, "activities": items}
+    head = (f"# A LeadUP workshop plan. Save it as course/workshops/<name>{SUFFIX} to offer it on the\n"
+            "# Live sessions page; `flask course check` checks it (docs/authoring.md#live-workshop-plans).\n")
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models.live import LiveActivity, LivePost
-from ..security import public
-from . import bp, events, service
+from ..security import allow_plot_styles, public
+from . import bp, charts, events, service
 from .access import cookie_name, participant_here, runs, session_or_404
 from .errors import LiveError
 from .kinds.board import COLOURS
@@ -156,9 +156,11 @@ def results_fragment(code):
     activity = service.live_activity(session)
     if activity is None:
         return ""
-    if role == "tutor":
-        view = {"results": service.results(activity), "posts": service.posts_of(activity), "mine": None,
-                "my_votes": {}}
+    if role == "tutor":  # the projector: its results come with charts (the phones' stay light)
+        results = service.results(activity)
+        view = {"results": results, "posts": service.posts_of(activity), "mine": None, "my_votes": {},
+                "charts": charts.chart_for(activity, results, projector=True)}
+        allow_plot_styles()
     else:
         view = _room_view(activity, participant)
     return render_template("live/_results.html", session=session, live=activity, role=role, me=participant, **view)
@@ -218,8 +220,8 @@ def _shown(event, session, role, participant):
             return None
         participant.table_id = data.get("table")  # seated by the tutor: their page follows
         return data
-    if event.type == "joined" and role != "tutor":
-        return None
+    if event.type in ("joined", "vote") and role != "tutor" and (event.type == "joined" or data.get("board")):
+        return None  # who joined, and dots on a board, are for the tutor's screens
     return data
 
 

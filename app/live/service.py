@@ -93,6 +93,18 @@ def set_results_hidden(activity, hidden):
     events.announce(activity.session_id)
 
 
+def group_board(activity, by):
+    """Show a board's notes on the projector by ``table`` or by the tutor's ``theme``s."""
+    if activity.kind != "board" or by not in ("table", "theme"):
+        raise LiveError("Group a board by table or by theme.", "by")
+    settings = activity.settings
+    settings["group_by"] = by
+    activity.config = json.dumps(settings, ensure_ascii=False)
+    events.record(activity.session_id, "results", {"activity": activity.id, "hidden": activity.results_hidden})
+    db.session.commit()
+    events.announce(activity.session_id)
+
+
 def close(session):
     session.status = CLOSED
     events.record(session.id, "closed", {})
@@ -252,17 +264,27 @@ def vote(participant, post, count):
         db.session.add(row)
     row.count = count
     db.session.flush()
-    events.record(session.id, "vote", {"activity": activity.id, "post": post.id,
-                                       "votes": votes_of(activity).get(post.id, 0)})
+    events.record(session.id, "vote", vote_payload(activity, post))
     db.session.commit()
     events.announce(session.id)
 
 
+def vote_payload(activity, post):
+    """A vote as its event carries it. Dots on a board are for the tutor's screens only (a phone
+    shows its own dots), so ``board`` lets the streams skip 300 phones per dot."""
+    return {"activity": activity.id, "post": post.id, "votes": votes_of(activity).get(post.id, 0),
+            "board": activity.kind == "board"}
+
+
 def votes_of(activity):
-    """``{post id: total votes}`` of an activity."""
-    rows = db.session.execute(sa.select(LiveVote.post_id, sa.func.sum(LiveVote.count)).where(
-        LiveVote.activity_id == activity.id).group_by(LiveVote.post_id))
-    return {post_id: int(total) for post_id, total in rows if total}
+    """``{post id: total votes}`` of an activity. A merged note's votes count on the note it was
+    merged into: dots add up, and an upvote counts once per person however many copies they liked."""
+    target = sa.func.coalesce(LivePost.merged_into_id, LiveVote.post_id)
+    total = (sa.func.sum(LiveVote.count) if activity.kind == "board"
+             else sa.func.count(sa.distinct(LiveVote.participant_id)))
+    rows = db.session.execute(sa.select(target, total).join(LivePost, LivePost.id == LiveVote.post_id).where(
+        LiveVote.activity_id == activity.id, LiveVote.count > 0).group_by(target))
+    return {post_id: int(count) for post_id, count in rows if count}
 
 
 def my_votes(participant, activity):
@@ -274,7 +296,7 @@ def set_theme(post, theme):
     """The tutor clusters a note into a theme (or out of one, with an empty name)."""
     post.theme = clean(theme, 80)[:80] or None
     activity = db.session.get(LiveActivity, post.activity_id)
-    events.record(activity.session_id, "post", post_payload(post))
+    events.record(activity.session_id, "post", post_payload(post, merged=merged_count(post)))
     db.session.commit()
     events.announce(activity.session_id)
 
@@ -284,31 +306,102 @@ def results(activity, include_hidden=False):
     return kinds.get(activity.kind).results(activity, posts_of(activity, include_hidden), votes_of(activity))
 
 
-def post_payload(post, participant=None):
+def post_payload(post, participant=None, merged=0):
     """A post as its event carries it; ``results_hidden`` lets each stream decide who sees it
-    without a query (when the tutor hides or reveals, every page reloads)."""
+    without a query (when the tutor hides or reveals, every page reloads). ``merged``: how many
+    notes the tutor has merged into it."""
     participant = participant or post.participant
     activity = db.session.get(LiveActivity, post.activity_id)
     return {"id": post.id, "activity": post.activity_id, "table": post.table_id, "text": post.text,
             "colour": post.colour, "by": participant.nickname, "participant": participant.id,
-            "hidden": post.hidden, "pinned": post.pinned, "theme": post.theme,
+            "hidden": post.hidden, "pinned": post.pinned, "theme": post.theme, "merged": merged,
             "results_hidden": bool(activity.results_hidden)}
 
 
 def moderate(post, hidden=None, pinned=None):
     if hidden is not None:
+        if not hidden and post.merged_into_id:
+            raise LiveError("That note is merged into another: unmerge it to show it on its own.")
         post.hidden = bool(hidden)
     if pinned is not None:
         post.pinned = bool(pinned)
     activity = db.session.get(LiveActivity, post.activity_id)
-    events.record(activity.session_id, "post", post_payload(post))
+    events.record(activity.session_id, "post", post_payload(post, merged=merged_count(post)))
     db.session.commit()
     events.announce(activity.session_id)
+
+
+MERGEABLE = ("board", "questions")
+
+
+def merge(target, sources):
+    """Fold ``sources`` (notes or questions saying the same) into ``target``: they leave the room's
+    screens, their votes count on ``target``, and ``unmerge`` puts each back as it was."""
+    activity = db.session.get(LiveActivity, target.activity_id)
+    if activity.kind not in MERGEABLE:
+        raise LiveError("Only sticky notes and questions can be merged.")
+    if target.merged_into_id or target.hidden:
+        raise LiveError("Merge into a note the room can see.")
+    sources = [p for p in sources if p.id != target.id]
+    if not sources:
+        raise LiveError("Tick at least one other note to merge into this one.", "post")
+    if any(p.activity_id != target.activity_id for p in sources):
+        raise LiveError("Notes can only be merged within one activity.", "post")
+    source_ids = [p.id for p in sources]
+    # notes already merged into a source now point at the target (one level, so votes add once)
+    for child in db.session.scalars(sa.select(LivePost).where(LivePost.merged_into_id.in_(source_ids))):
+        child.merged_into_id = target.id
+    for post in sources:
+        post.merged_into_id = target.id
+        post.hidden = True
+        post.updated_at = utcnow()
+        events.record(activity.session_id, "post", post_payload(post))
+    db.session.flush()
+    events.record(activity.session_id, "post", post_payload(target, merged=merged_count(target)))
+    events.record(activity.session_id, "vote", vote_payload(activity, target))
+    db.session.commit()
+    events.announce(activity.session_id)
+
+
+def unmerge(post):
+    """Put a merged note back on its own, with its own votes."""
+    target = db.session.get(LivePost, post.merged_into_id) if post.merged_into_id else None
+    if target is None:
+        raise LiveError("That note is not merged into another.")
+    activity = db.session.get(LiveActivity, post.activity_id)
+    post.merged_into_id = None
+    post.hidden = False
+    post.updated_at = utcnow()
+    db.session.flush()
+    events.record(activity.session_id, "post", post_payload(post))
+    events.record(activity.session_id, "post", post_payload(target, merged=merged_count(target)))
+    events.record(activity.session_id, "vote", vote_payload(activity, target))
+    db.session.commit()
+    events.announce(activity.session_id)
+
+
+def merged_count(post):
+    return db.session.scalar(sa.select(sa.func.count(LivePost.id)).where(LivePost.merged_into_id == post.id))
+
+
+def merged_into(activity):
+    """``{post id: [the notes merged into it]}`` for an activity."""
+    merged = {}
+    for post in db.session.scalars(sa.select(LivePost).where(
+            LivePost.activity_id == activity.id, LivePost.merged_into_id.is_not(None)).order_by(LivePost.id)):
+        merged.setdefault(post.merged_into_id, []).append(post)
+    return merged
 
 
 def posts_of(activity, include_hidden=False):
     query = sa.select(LivePost).where(LivePost.activity_id == activity.id).order_by(LivePost.id)
     posts = list(db.session.scalars(query))
+    merged = {}
+    for post in posts:
+        if post.merged_into_id:
+            merged[post.merged_into_id] = merged.get(post.merged_into_id, 0) + 1
+    for post in posts:
+        post.merged_total = merged.get(post.id, 0)
     return posts if include_hidden else [p for p in posts if not p.hidden]
 
 

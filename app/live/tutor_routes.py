@@ -6,8 +6,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Cohort
 from ..models.live import LiveActivity, LiveParticipant, LivePost, LiveSession
-from ..security import roles
-from . import bp, events, export, kinds, plans, service
+from ..security import allow_plot_styles, roles
+from . import bp, charts, events, export, kinds, plans, service
 from .access import TUTORS, run_or_404, runs
 from .errors import LiveError
 from .qr import join_qr
@@ -19,8 +19,11 @@ from .qr import join_qr
 def index():
     sessions = db.session.scalars(db.select(LiveSession).order_by(LiveSession.id.desc())).all()
     mine = [s for s in sessions if runs(s, current_user)]
-    cohorts = [c for c in db.session.scalars(db.select(Cohort).order_by(Cohort.name)) if current_user.teaches(c)]
-    return render_template("live/index.html", sessions=mine, cohorts=cohorts, errors={})
+    return render_template("live/index.html", sessions=mine, cohorts=_taught_cohorts(), errors={})
+
+
+def _taught_cohorts():
+    return [c for c in db.session.scalars(db.select(Cohort).order_by(Cohort.name)) if current_user.teaches(c)]
 
 
 @bp.post("/live")
@@ -41,8 +44,7 @@ def create():
                                          tables_chosen=request.form.get("tables_chosen", "1") == "1")
     except LiveError as error:
         errors[error.field or "title"] = error.message
-        cohorts = [c for c in db.session.scalars(db.select(Cohort)) if current_user.teaches(c)]
-        return render_template("live/index.html", sessions=[], cohorts=cohorts, errors=errors), 400
+        return render_template("live/index.html", sessions=[], cohorts=_taught_cohorts(), errors=errors), 400
     return redirect(url_for("live.control", code=session.code))
 
 
@@ -51,10 +53,13 @@ def create():
 def control(code):
     session = run_or_404(code)
     activity = service.live_activity(session)
+    results = service.results(activity, include_hidden=True) if activity else None
+    allow_plot_styles()  # the results' charts
     return render_template("live/control.html", session=session, live=activity,
                            posts=service.posts_of(activity, include_hidden=True) if activity else [],
-                           results=service.results(activity, include_hidden=True) if activity else None,
-                           participants=_participants(session), kinds=kinds.choices(),
+                           results=results, charts=charts.chart_for(activity, results) if activity else [],
+                           merged_into=service.merged_into(activity) if activity else {},
+                           participants=_participants(session), kinds=kinds.choices(), cohorts=_taught_cohorts(),
                            join_url=url_for("live.join_page", code=session.code, _external=True))
 
 
@@ -108,6 +113,17 @@ def results(code, activity_id):
     return _back(session)
 
 
+@bp.post("/live/<code>/activities/<int:activity_id>/group")
+@roles(*TUTORS)
+def group_board(code, activity_id):
+    session = run_or_404(code)
+    try:
+        service.group_board(_activity(session, activity_id), request.form.get("by", ""))
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session)
+
+
 @bp.post("/live/<code>/posts/<int:post_id>/moderate")
 @roles(*TUTORS)
 def moderate(code, post_id):
@@ -116,11 +132,37 @@ def moderate(code, post_id):
     if post is None or _activity(session, post.activity_id) is None:
         abort(404)
     flags = {key: request.form.get(key) == "1" for key in ("hidden", "pinned") if key in request.form}
-    if "theme" in request.form:
-        service.set_theme(post, request.form["theme"])
-    if flags:
-        service.moderate(post, **flags)
+    try:
+        if "theme" in request.form:
+            service.set_theme(post, request.form["theme"])
+        if request.form.get("unmerge") == "1":
+            service.unmerge(post)
+        if flags:
+            service.moderate(post, **flags)
+    except LiveError as error:
+        flash(error.message, "error")
     return _back(session, f"#post-{post.id}")
+
+
+@bp.post("/live/<code>/merge")
+@roles(*TUTORS)
+def merge(code):
+    """Fold the ticked notes (``post``) into the note whose button was pressed (``into``)."""
+    session = run_or_404(code)
+    if not request.form.get("into"):
+        flash("Press “Merge ticked into this” on the note to keep.", "error")
+        return _back(session)
+    target = db.session.get(LivePost, request.form.get("into", type=int) or 0)
+    if target is None or _activity(session, target.activity_id) is None:
+        abort(404)
+    ids = {int(i) for i in request.form.getlist("post") if i.isdigit()}
+    sources = db.session.scalars(db.select(LivePost).where(LivePost.id.in_(ids))).all() if ids else []
+    try:
+        service.merge(target, sources)
+        flash(f"Merged {len(sources) - (target in sources)} note(s) into “{target.text[:60]}”.", "success")
+    except LiveError as error:
+        flash(error.message, "error")
+    return _back(session, f"#post-{target.id}")
 
 
 @bp.post("/live/<code>/close")
@@ -137,9 +179,12 @@ def close(code):
 def projector(code):
     session = run_or_404(code)
     activity = service.live_activity(session)
+    results = service.results(activity) if activity else None
+    allow_plot_styles()  # charts now, or later in the results fragment it swaps in
     return render_template("live/projector.html", session=session, live=activity,
                            posts=service.posts_of(activity) if activity else [],
-                           results=service.results(activity) if activity else None, mine=None, my_votes={},
+                           results=results, mine=None, my_votes={},
+                           charts=charts.chart_for(activity, results, projector=True) if activity else [],
                            join_url=url_for("live.join_page", code=session.code, _external=True),
                            last_event=events.last_id(session.id))
 
@@ -177,6 +222,30 @@ def start_plan():
     session = plans.start(current_user, plan, cohort)
     flash(f"Started from the plan “{plan.title}”: {len(plan.activities)} activities, none on screen yet.", "success")
     return redirect(url_for("live.control", code=session.code))
+
+
+@bp.get("/live/<code>/plan.yaml")
+@roles(*TUTORS)
+def plan_file(code):
+    """The session's tables and activities as a workshop plan file, to keep for next year."""
+    session = run_or_404(code)
+    name = export.slug(session) + plans.SUFFIX
+    return Response(plans.to_yaml(plans.from_session(session)), mimetype="application/x-yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/live/<code>/again")
+@roles(*TUTORS)
+def run_again(code):
+    """A new session with this one's tables and activities (none of its notes), for another cohort."""
+    session = run_or_404(code)
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    if cohort is not None and not current_user.teaches(cohort):
+        cohort = None
+    again = plans.start(current_user, plans.from_session(session), cohort)
+    flash(f"A new session of “{session.title}” with its {len(again.activities)} activities, none on screen yet.",
+          "success")
+    return redirect(url_for("live.control", code=again.code))
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/timer")
@@ -242,5 +311,9 @@ def export_csv(code):
 @roles(*TUTORS)
 def report(code):
     session = run_or_404(code)
-    return render_template("live/report.html", session=session, sections=export.report(session),
-                           participants=_participants(session), kinds=kinds.choices())
+    sections = export.report(session)
+    allow_plot_styles()  # each activity's charts
+    return render_template("live/report.html", session=session, sections=sections,
+                           participants=_participants(session), kinds=kinds.choices(), cohorts=_taught_cohorts(),
+                           report_charts={s["activity"].id: charts.chart_for(s["activity"], s["results"])
+                                          for s in sections if s["all_posts"]})

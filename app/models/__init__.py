@@ -1,8 +1,10 @@
 """Database models. Import them from here: ``from app.models import User``."""
 from .cohort import Cohort, Membership
+from .competency import CompetencyRating
 from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
                            DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
                            DeliberationStatement, DeliberationVote)
+from .discussion import DiscussionPost, DiscussionTopic
 from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSession, LiveTable, LiveVote
 from .progress import UnitCompletion
 from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
@@ -23,9 +25,10 @@ def init_app(app):
         return user if user is not None and user.is_active else None
 
 
-__all__ = ["CityDataset", "Cohort", "DeliberationAttempt", "DeliberationComment", "DeliberationDot",
+__all__ = ["CityDataset", "Cohort", "CompetencyRating", "DeliberationAttempt", "DeliberationComment", "DeliberationDot",
            "DeliberationField", "DeliberationGroup", "DeliberationGroupMember", "DeliberationNote",
-           "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DueExtension",
+           "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DiscussionPost",
+           "DiscussionTopic", "DueExtension",
            "GradeOverride", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
            "LiveTable", "LiveVote", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
            "UnitCompletion", "User", "init_app"]

@@ -113,11 +113,15 @@ class LivePost(db.Model):
     theme: Mapped[str | None] = mapped_column(sa.String(80))  # the tutor's cluster on a board
     hidden: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
+    # merged by the tutor into another note (this one is then hidden; its dots count there)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("live_posts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     participant: Mapped[LiveParticipant] = relationship()
     table: Mapped[LiveTable | None] = relationship()
+
+    merged_total = 0  # not stored: how many notes are merged into this one (``service.posts_of`` sets it)
 
     @property
     def answer(self):

@@ -31,9 +31,34 @@
     text.textContent = data.text;  // text, never HTML
     const by = document.createElement("p");
     by.className = "live-note-by";
-    by.textContent = data.by + (data.pinned ? " · pinned" : "");
+    by.textContent = data.by + (data.pinned ? " · pinned" : "") + (data.merged ? " · +" + data.merged + " merged" : "");
     item.append(text, by);
     return item;
+  }
+
+  // The dots form a note has on a participant's page (as in live/_note.html), for notes that arrive live.
+  function dotsForm(list, data) {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = list.dataset.voteUrl.replace(/\/posts\/0\/vote$/, "/posts/" + data.id + "/vote");
+    form.className = "live-dots";
+    const csrf = document.createElement("input");
+    csrf.type = "hidden"; csrf.name = "csrf_token"; csrf.value = token;
+    const label = document.createElement("label");
+    label.htmlFor = "dots-" + data.id;
+    label.textContent = "Your dots";
+    const count = document.createElement("input");
+    count.type = "number"; count.id = "dots-" + data.id; count.name = "count";
+    count.min = "0"; count.max = list.dataset.dots; count.value = "0"; count.inputMode = "numeric";
+    const button = document.createElement("button");
+    button.type = "submit"; button.className = "button secondary small-button";
+    button.textContent = "Place";
+    const hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = " dots on “" + String(data.text).slice(0, 40) + "”";
+    button.append(hint);
+    form.append(csrf, label, count, button);
+    return form;
   }
 
   const countSlot = room.querySelector("[data-count]");
@@ -48,10 +73,24 @@
   function showPost(data) {
     const current = document.getElementById("post-" + data.id);
     countHidden(data);
-    if (data.hidden) { if (current) current.remove(); return; }
+    const board = room.querySelector("[data-board]");
+    if (board && board.dataset.group === "theme") { refreshResults(); return; }  // a note may change column
+    if (data.hidden) {
+      if (current) current.remove();
+      if (current && room.dataset.role === "projector") refreshResults();  // its dots leave the charts
+      return;
+    }
     const fresh = noteElement(data);
-    if (current) { current.replaceWith(fresh); return; }
-    const list = room.querySelector(`[data-table-notes="${data.table || ""}"]`) || room.querySelector("[data-my-notes]");
+    const list = current ? current.parentElement : (room.querySelector(`[data-table-notes="${data.table || ""}"]`) || room.querySelector("[data-my-notes]"));
+    if (list && list.dataset.dots) {
+      const kept = current && current.querySelector("form.live-dots");
+      fresh.append(kept || dotsForm(list, data));  // a pin or a merge keeps what the person typed
+    }
+    if (current) {  // a tutor's change (pin, theme, merge): the charts may change too
+      current.replaceWith(fresh);
+      if (room.dataset.role === "projector") refreshResults();
+      return;
+    }
     if (list) list.appendChild(fresh);
   }
 
@@ -63,7 +102,10 @@
       refreshing = null;
       try {
         const response = await fetch(room.dataset.resultsUrl, { credentials: "same-origin" });
-        if (response.ok) slot.innerHTML = await response.text();  // rendered and escaped on the server
+        if (response.ok) {
+          slot.innerHTML = await response.text();  // rendered and escaped on the server
+          slot.dispatchEvent(new CustomEvent("live:results", { bubbles: true }));  // charts redraw
+        }
       } catch (e) { /* the next event tries again */ }
     }, 150);
   }

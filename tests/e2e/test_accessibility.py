@@ -22,6 +22,36 @@ def _describe(violations):
     )
 
 
+class AxeScans:
+    """Scans pages with axe-core and keeps every violation, so a test reports them all at once."""
+
+    def __init__(self, source):
+        self.source = source
+        self.found = []
+
+    def scan(self, page, name):
+        page.add_script_tag(content=self.source)  # the page's context must bypass the CSP
+        result = page.evaluate(RUN_AXE, WCAG_TAGS)
+        assert result["passes"] > 0, f"axe ran no checks on {name}"
+        if result["violations"]:
+            self.found.append(f"{name} ({page.url}):\n" + _describe(result["violations"]))
+
+    def check(self, page, url, name, status=200):
+        """Open ``url`` (expecting ``status``) and scan it."""
+        response = page.goto(url)
+        assert response.status == status, f"{name}: {response.status}"
+        page.wait_for_load_state("load")
+        self.scan(page, name)
+
+    def assert_clean(self):
+        assert not self.found, "axe found violations:\n" + "\n".join(self.found)
+
+
+@pytest.fixture
+def axe(axe_source):
+    return AxeScans(axe_source)
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE.is_file():

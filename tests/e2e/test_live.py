@@ -37,7 +37,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from .conftest import CARLA, DESKTOP, PHONE, ROOT, TUTOR, Contexts, path_of
-from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe, axe_source  # noqa: F401 (a fixture)
+from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -522,21 +522,8 @@ def test_without_eventsource_pages_follow_the_room_by_long_polling(contexts):
 
 # -- 5: axe-core ---------------------------------------------------------------------------------------------
 
-def test_live_pages_pass_axe(contexts, storage_states, axe_source):
-    found = []
-
-    def check(page, url, name, status=200):
-        response = page.goto(url)
-        assert response.status == status, f"{name}: {response.status}"
-        page.wait_for_load_state("load")
-        scan(page, name)
-
-    def scan(page, name):
-        page.add_script_tag(content=axe_source)
-        result = page.evaluate(RUN_AXE, WCAG_TAGS)
-        assert result["passes"] > 0, f"axe ran no checks on {name}"
-        if result["violations"]:
-            found.append(f"{name} ({page.url}):\n" + _describe(result["violations"]))
+def test_live_pages_pass_axe(contexts, storage_states, axe):
+    check, scan = axe.check, axe.scan
 
     tutor = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()
     check(tutor, "/live", "the tutor's list of sessions (empty form)")
@@ -588,7 +575,7 @@ def test_live_pages_pass_axe(contexts, storage_states, axe_source):
     expect(tutor.locator(".live-code-line")).to_contain_text("closed")
     scan(tutor, "the control page of a closed session")
     check(guest, f"/live/{live.code}", "the phone page of a closed session")
-    assert not found, "axe found violations:\n" + "\n".join(found)
+    axe.assert_clean()
 
 
 # -- bugs found by these tests, fixed --------------------------------------------------------------------

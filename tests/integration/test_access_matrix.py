@@ -38,6 +38,12 @@ MATRIX = {
     "courseware.mark_complete": ("POST", SIGNED_IN - {"student_b"}),
     "courseware.course_file": ("GET", SIGNED_IN - {"student_b"}),
     "courseware.problems": ("GET", TUTORS),
+    "courseware.glossary": ("GET", EVERYONE),
+    "courseware.course_map": ("GET", EVERYONE),
+    "courseware.search_page": ("GET", SIGNED_IN),
+    "competencies.mine": ("GET", SIGNED_IN),
+    "competencies.save": ("POST", SIGNED_IN),
+    "competencies.cohort": ("GET", TUTORS_OF_A),
     "manage.cohorts": ("GET", TUTORS),
     "manage.new_cohort": ("GET", TUTORS),
     "manage.cohort": ("GET", TUTORS_OF_A),
@@ -125,6 +131,10 @@ MATRIX = {
     "live.go_live": ("POST", TUTORS_OF_A),
     "live.results": ("POST", TUTORS_OF_A),
     "live.moderate": ("POST", TUTORS_OF_A),
+    "live.merge": ("POST", TUTORS_OF_A),
+    "live.group_board": ("POST", TUTORS_OF_A),
+    "live.plan_file": ("GET", TUTORS_OF_A),
+    "live.run_again": ("POST", TUTORS_OF_A),
     "live.close": ("POST", TUTORS_OF_A),
     "live.projector": ("GET", TUTORS_OF_A),
     "live.join_form": ("GET", EVERYONE),
@@ -144,12 +154,27 @@ MATRIX = {
     "live.add_table": ("POST", TUTORS_OF_A),
     "live.export_csv": ("GET", TUTORS_OF_A),
     "live.report": ("GET", TUTORS_OF_A),
+    # cohort discussions: cohort A's members and admins; its tutors moderate; authors edit their own
+    "discussions.index": ("GET", {"student_a"} | TUTORS_OF_A),
+    "discussions.new_topic": ("GET", {"student_a"} | TUTORS_OF_A),
+    "discussions.create_topic": ("POST", {"student_a"} | TUTORS_OF_A),
+    "discussions.topic": ("GET", {"student_a"} | TUTORS_OF_A),
+    "discussions.reply": ("POST", {"student_a"} | TUTORS_OF_A),
+    "discussions.edit_topic_form": ("GET", {"student_a"}),
+    "discussions.edit_topic": ("POST", {"student_a"}),
+    "discussions.edit_reply_form": ("GET", {"student_a"}),
+    "discussions.edit_reply": ("POST", {"student_a"}),
+    "discussions.moderate_topic": ("POST", TUTORS_OF_A),
+    "discussions.moderate_reply": ("POST", TUTORS_OF_A),
+    "discussions.live_notes_form": ("GET", TUTORS_OF_A),
+    "discussions.live_notes_to_topics": ("POST", TUTORS_OF_A),
 }
 DELIBERATION_404 = {endpoint for endpoint in MATRIX if endpoint.startswith("deliberation.")}
 LIVE_404 = {"live.control", "live.add_activity", "live.go_live", "live.results", "live.moderate", "live.close",
             "live.projector", "live.choose_table", "live.poll", "live.stream", "live.vote", "live.results_fragment",
             "live.timer", "live.assign_table", "live.remove_participant", "live.add_table", "live.export_csv",
-            "live.report"}
+            "live.report", "live.merge", "live.group_board",
+            "live.plan_file", "live.run_again"}
 
 # These answer 404 to whoever may not see the thing, so as not to reveal that it exists.
 REFUSED_AS_404 = {
@@ -158,8 +183,8 @@ REFUSED_AS_404 = {
     "quizzes.start", "quizzes.attempt", "quizzes.save", "quizzes.submit",
     "quizzes.gradebook", "quizzes.gradebook_csv", "quizzes.student_quiz", "quizzes.override_grade",
     "quizzes.delete_override", "quizzes.extend_due", "quizzes.delete_extension", "quizzes.tutor_attempt",
-    "quizzes.grade_answer", "quizzes.analytics_page",
-} | DELIBERATION_404 | LIVE_404
+    "quizzes.grade_answer", "quizzes.analytics_page", "competencies.cohort",
+} | DELIBERATION_404 | LIVE_404 | {endpoint for endpoint in MATRIX if endpoint.startswith("discussions.")}
 # Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
 DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
 
@@ -188,13 +213,14 @@ def world(app, make, db):
         db.session.commit()
 
     restore()
-    quiz = current_course().quizzes_for_levels(["pgcert"])[0]
+    quiz = next(q for q in current_course().quizzes_for_levels(["pgcert"]) if any(x.manual for x in q.questions))
     attempt, _ = quiz_service.start(users["student_a"], quiz)
     essay = next(q for q in quiz.questions if q.manual)
     quiz_service.submit(attempt, quiz, {essay.id: "Sensors, with a public register of what they collect."})
     answer = next(a for a in attempt.answers if a.question_id == essay.id)
     delib = _deliberation_world(users["student_a"], cohort_a)
     live = _live_world(users["tutor_a"], users["student_a"], cohort_a)
+    discussion = _discussion_world(users["student_a"], cohort_a)
     args = {
         "module_slug": unit.module.slug,
         "unit_slug": unit.slug,
@@ -207,7 +233,9 @@ def world(app, make, db):
         "quiz_uuid": quiz.uuid,
         "attempt_id": attempt.id,
         "answer_id": answer.id,
+        "round_": "start",
         **live,
+        **discussion,
     }
     return {"users": users, "args": args, "delib": delib, "student_a": users["student_a"], "outsider": outsider,
             "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}
@@ -227,6 +255,15 @@ def _live_world(tutor, student, cohort):
     guest, _ = live_service.join(session, None, "Guest")  # the tutor's table and remove routes act on a guest
     return {"code": session.code, "activity_id": activity.id, "post_id": post.id, "join_code": other.code,
             "participant_id": guest.id}
+
+
+def _discussion_world(student, cohort):
+    """A topic of student_a's in cohort A with a reply of theirs (both still editable)."""
+    from app.discussions import service as discussion_service
+
+    topic = discussion_service.start_topic(cohort, student, "Sensors", "Who owns the data?")
+    reply, _ = discussion_service.reply(topic, student, "The council, I think.", key="matrix-key-1")
+    return {"topic_id": topic.id, "reply_id": reply.id}
 
 
 def _deliberation_world(student, cohort):

@@ -10,18 +10,16 @@ from app.live import service
 from app.live.qr import join_qr
 from app.models import Role
 from tests.conftest import csrf_token
+from tests.integration.live_rooms import open_room
 
 JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
 def room(app, make):
-    cohort = make.cohort("executive")
-    tutor = make.user(Role.TUTOR, [cohort], name="Tess Tutor")
-    session = service.create_session(tutor, "Day 1: Cambridge", cohort, tables=2)
-    board = service.add_activity(session, "board", "By 2030 transport should…", "One idea per note")
+    room = open_room(make, title="Day 1: Cambridge")
+    session, board = room["session"], room["board"]
     poll = service.add_activity(session, "poll", "Which wave?", "", {"options": "First\nSecond\nThird"})
-    service.go_live(session, board)
     sam, _ = service.join(session, None, "Sam <b>")
     kim, _ = service.join(session, None, "Kim")
     service.choose_table(sam, session.tables[0].id)
@@ -32,9 +30,8 @@ def room(app, make):
     service.moderate(formula, hidden=True)
     service.go_live(session, poll)
     service.submit(sam, poll, _Form(choice=["1"]), "s2")
-    return {"session": session, "board": board, "poll": poll, "tutor": tutor, "cohort": cohort, "sam": sam,
-            "other_tutor": make.user(Role.TUTOR, [make.cohort("executive")]),
-            "student": make.user(Role.STUDENT, [cohort])}
+    return room | {"poll": poll, "sam": sam, "other_tutor": make.user(Role.TUTOR, [make.cohort("executive")]),
+                   "student": make.user(Role.STUDENT, [room["cohort"]])}
 
 
 class _Form(dict):
@@ -55,7 +52,7 @@ def test_the_csv_has_every_post_guarded_with_a_bom(app, auth, room):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["Activity", "Kind", "Table", "Participant", "Text", "Value (JSON)", "Votes", "Theme",
-                       "Hidden", "Pinned", "Time (UTC)"]
+                       "Hidden", "Pinned", "Time (UTC)", "Post ID", "Merged into (post ID)"]
     board, formula, poll = rows[1:]
     assert board[:5] == ["1. By 2030 transport should…", "board", "Table 1", "Sam <b>",
                          "<script>alert(1)</script> buses"]

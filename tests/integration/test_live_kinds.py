@@ -9,29 +9,16 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db as _db
 from app.live import kinds, service
 from app.live.errors import LiveError
-from app.models import LivePost, Role
+from app.models import LivePost
 from tests.conftest import csrf_token
+from tests.integration.live_rooms import guest, open_room
 
 JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
 def room(app, make):
-    cohort = make.cohort("executive")
-    tutor = make.user(Role.TUTOR, [cohort], name="Tess Tutor")
-    session = service.create_session(tutor, "Day 1", cohort, tables=2)
-    return {"session": session, "tutor": tutor, "cohort": cohort}
-
-
-def guest(app, session, nickname="Sam", table=0):
-    """A new browser that joined ``session`` as a guest and sat at table ``table``."""
-    client = app.test_client()
-    token = csrf_token(client, f"/join/{session.code}")
-    response = client.post(f"/join/{session.code}", data={"nickname": nickname, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    client.post(f"/live/{session.code}/table", data={"table_id": session.tables[table].id,
-                                                     "csrf_token": csrf_token(client, f"/live/{session.code}")})
-    return client
+    return open_room(make, board=False)
 
 
 def form(**values):

@@ -10,27 +10,14 @@ from app.live.errors import LiveError
 from app.models import LiveEvent, LivePost, Role
 from app.models.live import LiveParticipant, LiveSession
 from tests.conftest import ROOT, csrf_token, write
+from tests.integration.live_rooms import guest, open_room
 
 JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
 def room(app, make):
-    cohort = make.cohort("executive")
-    tutor = make.user(Role.TUTOR, [cohort], name="Tess Tutor")
-    session = service.create_session(tutor, "Day 1", cohort, tables=2)
-    board = service.add_activity(session, "board", "By 2030 transport should…", "One idea per note")
-    service.go_live(session, board)
-    return {"session": session, "board": board, "tutor": tutor, "cohort": cohort}
-
-
-def guest(app, session, nickname="Sam", table=0):
-    client = app.test_client()
-    token = csrf_token(client, f"/join/{session.code}")
-    assert client.post(f"/join/{session.code}", data={"nickname": nickname, "csrf_token": token}).status_code == 302
-    client.post(f"/live/{session.code}/table", data={"table_id": session.tables[table].id,
-                                                     "csrf_token": csrf_token(client, f"/live/{session.code}")})
-    return client
+    return open_room(make)
 
 
 def participant(session, nickname):
@@ -268,3 +255,48 @@ def test_a_removed_account_holder_is_told_too(app, auth, room, make):
     auth.login(student)
     page = auth.client.get(f"/live/{room['session'].code}")
     assert page.status_code == 200 and "taken you out" in page.get_data(as_text=True)
+
+
+def test_a_session_becomes_a_plan_file_that_loads_back_and_runs_again(app, auth, room, make, tmp_path):
+    session, board = room["session"], room["board"]
+    service.add_activity(session, "poll", "Which first?", "Pick", {"options": "Buses\nBikes: “safe”", "multiple": "1"})
+    service.add_activity(session, "scale", "How ready?", form={"statements": "Data\nSkills", "scale": "agree"})
+    service.add_activity(session, "ranking", "Rank", form={"items": "A\nB\nC"})
+    service.add_activity(session, "simulation", "EV round", form={"scenario": "ev_charging"})
+    service.add_activity(session, "wordcloud", "One word")
+    service.add_activity(session, "questions", "Ask")
+    service.set_timer(board, 10)
+    service.group_board(board, "theme")
+    sam = guest(app, session)
+    sam.post(f"/live/{session.code}/posts", data={"text": "A note", "key": "k1", "colour": "yellow",
+                                                  "csrf_token": csrf_token(sam, "/login")}, headers=JSON)
+    auth.login(room["tutor"])
+    response = auth.client.get(f"/live/{session.code}/plan.yaml")
+    assert response.status_code == 200 and response.mimetype == "application/x-yaml"
+    assert 'filename="day-1.workshop.yaml"' in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert "group_by" not in text and "A note" not in text
+    path = tmp_path / "again.workshop.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan, problems = plans.load(path, "workshops/again.workshop.yaml", "again")
+    assert problems == []
+    assert plan.title == "Day 1" and plan.tables == 2
+    assert [(a.kind, a.title, a.prompt) for a in plan.activities] == [
+        (a.kind, a.title, a.settings.get("prompt", "")) for a in session.activities]
+    for activity, planned in zip(session.activities, plan.activities):
+        mine = {k: v for k, v in activity.settings.items() if k not in ("prompt", "minutes", "group_by")}
+        assert planned.settings == mine, activity.kind
+    # run again, for another cohort the tutor teaches (one they do not teach is ignored)
+    other = make.cohort("executive")
+    room["tutor"].memberships.append(type(room["tutor"].memberships[0])(cohort=other, role="tutor"))
+    _db.session.commit()
+    control = auth.client.get(f"/live/{session.code}/control").get_data(as_text=True)
+    assert "Start a new session like this one" in control and f'value="{other.id}"' in control
+    response = auth.post(f"/live/{session.code}/again", {"cohort_id": str(other.id)})
+    again = service.by_code(re.search(r"/live/([A-Z0-9]+)/control", response.location).group(1))
+    assert again.id != session.id and again.cohort_id == other.id and again.title == session.title
+    assert [(a.kind, a.title) for a in again.activities] == [(a.kind, a.title) for a in session.activities]
+    assert service.posts_of(again.activities[0]) == [] and again.live_activity_id is None
+    stranger = make.cohort("executive")
+    response = auth.post(f"/live/{session.code}/again", {"cohort_id": str(stranger.id)})
+    assert service.by_code(re.search(r"/live/([A-Z0-9]+)/control", response.location).group(1)).cohort_id is None

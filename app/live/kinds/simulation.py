@@ -7,6 +7,19 @@ from sims.params import ParamError
 from ..errors import LiveError
 from .base import LiveKind, register
 
+MAX_MAP_ZONES = 60  # beyond this a run keeps no map (each run stores its zones: ~50 bytes a zone)
+
+
+def map_of(result):
+    """What the projector's map of a run needs: its values and the zones' names and centroids
+    (about 1 KB for the 15 districts). Kept with the run rather than run again when drawing, so
+    the map always matches the figures the table saw, whatever the model's version since."""
+    layer, zones = result.get("map"), result.get("zones")
+    if not layer or not zones or len(zones.get("id", [])) > MAX_MAP_ZONES:
+        return {}
+    return {"map": {key: layer[key] for key in ("title", "unit", "values")},
+            "zones": {key: zones[key] for key in ("id", "name", "lat", "lon")}}
+
 
 @register
 class SimulationRound(LiveKind):
@@ -46,7 +59,8 @@ class SimulationRound(LiveKind):
         summary = [{"key": s["key"], "label": s["label"], "value": s["value"], "unit": s.get("unit", "")}
                    for s in result["summary"]]
         text = ", ".join(f"{declared[n].label} {v}" for n, v in params.items()) or "the model's defaults"
-        return text, {"params": params, "summary": summary, "model_version": result["model_version"]}
+        value = {"params": params, "summary": summary, "model_version": result["model_version"]}
+        return text, value | map_of(result)
 
     def results(self, activity, posts, votes):
         runs = [p for p in posts if isinstance(p.answer, dict) and p.answer.get("summary")]
