@@ -7,6 +7,7 @@ checks use a separate context with ``bypass_csp=True`` so the script can be inje
 
 Playwright never downloads a browser here: Debian's ``/usr/bin/chromium`` is used.
 """
+import functools
 import os
 import re
 import shutil
@@ -22,6 +23,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@functools.cache
+def real_course():
+    """The course the e2e server serves (course/), loaded once for the tests that look into it."""
+    from app.content.loader import load_course
+
+    return load_course(ROOT / "course")
+
+
+def unit_embedding(type_name, key):
+    """The address of the unit that embeds ``::: <type_name> <key>``: tests follow the course as
+    its authors move activities between units."""
+    return next(u.url for u in real_course().units for a in u.activities if a.type_name == type_name and a.key == key)
 AXE = ROOT / "tests" / ".vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("LEADUP_CHROMIUM", "/usr/bin/chromium")

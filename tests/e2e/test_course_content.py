@@ -13,16 +13,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.config import ROOT
-from app.content.loader import load_course
-
-from .conftest import AMIRA, PHONE, TUTOR, sign_in
+from .conftest import AMIRA, PHONE, TUTOR, real_course, sign_in
 from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
 BOOT_MS = 90_000
-COURSE = load_course(ROOT / "course")
+COURSE = real_course()
 SIM_UNITS = sorted({u.url: u for u in COURSE.units for a in u.activities if a.type_name == "simulation"}.items())
 DELIB_UNITS = [(u.url, a.key) for u in COURSE.units for a in u.activities if a.type_name == "deliberation"]
 COMPETENCY_UNIT = next(u for u in COURSE.units for a in u.activities

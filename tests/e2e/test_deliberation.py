@@ -18,16 +18,16 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, BEN, PASSWORD, PHONE, TUTOR, path_of, sign_in
+from .conftest import AMIRA, BEN, PASSWORD, PHONE, TUTOR, path_of, sign_in, unit_embedding
 from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe, axe_source  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 
-EV_UNIT = "/modules/m2-responsible-technologies/twin-scenarios-teleworking-and-ev"
+EV_UNIT = unit_embedding("deliberation", "ev-charging-deliberation")
 EV_CARD = "#deliberation-ev-charging-deliberation"
 EV_TITLE = "Charging Cambridge's electric commuters in 2051"
 EV_SIM = "#activity-simulation-ev-charging-deliberation-consequences"
-JUNCTION_UNIT = "/modules/m3-sociotechnical-implications/urban-systems-and-citizen-experience"
+JUNCTION_UNIT = unit_embedding("deliberation", "junction-sensors")
 JUNCTION_CARD = "#deliberation-junction-sensors"
 JUNCTION_TITLE = "Sensors at every junction? Feeding the transport twin for 2030"
 SIM_BOOT_MS = 60_000  # Pyodide's first start in this session

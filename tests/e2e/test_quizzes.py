@@ -10,20 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.config import ROOT
-from app.content.loader import load_course
-
-from .conftest import AMIRA, BEN, PHONE, TUTOR
+from .conftest import AMIRA, BEN, PHONE, TUTOR, real_course, unit_embedding
 from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe, axe_source  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 
 QUIZ = "#quiz-m1-smart-city-check"
 # Where the course embeds the quiz, and where its essay stands in it (both move as the course grows).
-_M1_QUIZ = "m1-smart-city-check"
-_COURSE = load_course(ROOT / "course")
-QUIZ_UNIT = next(u.url for u in _COURSE.units for a in u.activities if a.type_name == "quiz" and a.key == _M1_QUIZ)
-ESSAY_NUMBER = next(n for m in _COURSE.modules for k, q in m.quizzes.items() if k == _M1_QUIZ
+QUIZ_UNIT = unit_embedding("quiz", "m1-smart-city-check")
+ESSAY_NUMBER = next(n for m in real_course().modules for k, q in m.quizzes.items() if k == "m1-smart-city-check"
                     for n, question in enumerate(q.questions, start=1) if question.id == "initiative-analysis")
 ESSAY = " ".join(
     ["The city's open data portal was a government-led project that published datasets but"
