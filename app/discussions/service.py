@@ -185,18 +185,19 @@ def edit_reply(post, user, body):
 
 def moderate_topic(topic, action):
     """Pin, unpin, lock, unlock, hide or unhide ``topic`` (the caller checked ``moderates``)."""
-    if action not in TOPIC_ACTIONS:
-        raise DiscussionError("Unknown action.")
-    name, value = TOPIC_ACTIONS[action]
-    setattr(topic, name, value)
-    db.session.commit()
+    _moderate(topic, action, TOPIC_ACTIONS)
 
 
 def moderate_reply(post, action):
-    if action not in REPLY_ACTIONS:
+    """Hide or unhide a reply (the caller checked ``moderates``)."""
+    _moderate(post, action, REPLY_ACTIONS)
+
+
+def _moderate(item, action, actions):
+    if action not in actions:
         raise DiscussionError("Unknown action.")
-    name, value = REPLY_ACTIONS[action]
-    setattr(post, name, value)
+    name, value = actions[action]
+    setattr(item, name, value)
     db.session.commit()
 
 
