@@ -65,20 +65,14 @@ def existing_topic(activity, cohort):
 
 def themes(activity):
     """The activity's notes the room could see, as ``[Theme]`` (most votes first)."""
-    posts = list(db.session.scalars(sa.select(LivePost).where(LivePost.activity_id == activity.id)
-                                    .order_by(LivePost.id)))
-    merged = {}
-    for post in posts:
-        if post.merged_into_id is not None:
-            merged[post.merged_into_id] = merged.get(post.merged_into_id, 0) + 1
     votes = live_service.votes_of(activity)
     groups = {}
-    for post in posts:
-        if post.hidden or post.merged_into_id is not None or not post.text.strip():
+    for post in live_service.posts_of(activity):  # hidden ones (merged ones too) left out
+        if not post.text.strip():
             continue
         note = Note(post.text.strip(), post.table.name if post.table else "No table",
                     post.participant.nickname if post.participant else "", votes.get(post.id, 0),
-                    merged.get(post.id, 0))
+                    post.merged_total)
         groups.setdefault(post.theme or "", Theme(post.theme or UNTHEMED)).notes.append(note)
     for theme in groups.values():
         theme.notes.sort(key=lambda n: -n.votes)  # stable: ties keep the order they were written

@@ -9,6 +9,7 @@ workers still agree, only a little later, and a stream that reconnects replays w
 import json
 import threading
 import time
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -63,17 +64,12 @@ def events_after(session_id, after, limit=500):
     return [Event(row.id, row.type, row.data) for row in rows]
 
 
-class Event(tuple):
+class Event(NamedTuple):
     """An event as plain values (a stream outlives the request's database objects)."""
 
-    __slots__ = ()
-
-    def __new__(cls, id_, type_, data):
-        return super().__new__(cls, (id_, type_, data))
-
-    id = property(lambda self: self[0])
-    type = property(lambda self: self[1])
-    data = property(lambda self: self[2])
+    id: int
+    type: str
+    data: dict
 
 
 class _Recent:

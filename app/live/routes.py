@@ -78,7 +78,8 @@ def _room_view(activity, participant):
     room's results when the tutor has not hidden them."""
     if activity is None:
         return {"posts": [], "results": None, "mine": None, "my_votes": {}}
-    posts = [p for p in service.posts_of(activity) if _visible_to(p.table_id, p.participant_id, activity, participant)]
+    posts = [p for p in service.posts_of(activity) if _visible_to(p.table_id, p.participant_id, activity.results_hidden,
+                                                                  participant)]
     mine = next((p for p in posts if p.participant_id == participant.id), None)
     results = None if activity.results_hidden else service.results(activity)
     return {"posts": posts, "results": results, "mine": mine, "my_votes": service.my_votes(participant, activity)}
@@ -169,13 +170,6 @@ def results_fragment(code):
 # -- the event stream ---------------------------------------------------------------------------------
 
 @dataclass
-class Hidden:
-    """What ``_visible_to`` reads of an activity, as its post event carries it."""
-
-    results_hidden: bool
-
-
-@dataclass
 class Viewer:
     """Who follows a stream, as plain values: a stream outlives the request's database objects."""
 
@@ -193,11 +187,11 @@ def _viewer(session):
     return "participant", Viewer(participant.id, participant.table_id)
 
 
-def _visible_to(table_id, author_id, activity, participant):
+def _visible_to(table_id, author_id, results_hidden, participant):
     """A participant sees their own notes, and their table's once results are shown."""
     if author_id == participant.id:
         return True
-    if activity is not None and activity.results_hidden:
+    if results_hidden:
         return False
     return participant.table_id is None or table_id == participant.table_id
 
@@ -210,8 +204,8 @@ def _shown(event, session, role, participant):
             return data
         if data.get("hidden"):  # moderated away: the page removes it, if it shows it
             return {"id": data["id"], "activity": data["activity"], "hidden": True}
-        activity = Hidden(data.get("results_hidden", False))  # no query per stream and event
-        if not _visible_to(data.get("table"), data.get("participant"), activity, participant):
+        # the event says whether results are hidden: no query per stream and event
+        if not _visible_to(data.get("table"), data.get("participant"), data.get("results_hidden", False), participant):
             return None
         return {key: value for key, value in data.items() if key != "participant"} | {
             "mine": data.get("participant") == participant.id}
@@ -220,7 +214,7 @@ def _shown(event, session, role, participant):
             return None
         participant.table_id = data.get("table")  # seated by the tutor: their page follows
         return data
-    if event.type in ("joined", "vote") and role != "tutor" and (event.type == "joined" or data.get("board")):
+    if role != "tutor" and (event.type == "joined" or (event.type == "vote" and data.get("board"))):
         return None  # who joined, and dots on a board, are for the tutor's screens
     return data
 

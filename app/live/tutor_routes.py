@@ -26,12 +26,16 @@ def _taught_cohorts():
     return [c for c in db.session.scalars(db.select(Cohort).order_by(Cohort.name)) if current_user.teaches(c)]
 
 
+def _chosen_cohort():
+    """The form's ``cohort_id`` if the tutor teaches that cohort, else None (no cohort)."""
+    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
+    return cohort if cohort is not None and current_user.teaches(cohort) else None
+
+
 @bp.post("/live")
 @roles(*TUTORS)
 def create():
-    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
-    if cohort is not None and not current_user.teaches(cohort):
-        cohort = None
+    cohort = _chosen_cohort()
     tables = request.form.get("tables", type=int)
     errors = {}
     if tables is None or not 0 <= tables <= 30:
@@ -64,7 +68,6 @@ def control(code):
 
 
 def _participants(session):
-    from ..models.live import LiveParticipant
     return db.session.scalars(db.select(LiveParticipant).where(
         LiveParticipant.session_id == session.id).order_by(LiveParticipant.id)).all()
 
@@ -95,6 +98,15 @@ def _of_session(model, row_id, session):
 
 def _activity(session, activity_id):
     return _of_session(LiveActivity, activity_id, session)
+
+
+def _post(session, post_id):
+    """The post ``post_id`` if it belongs to an activity of ``session``; 404 otherwise."""
+    post = db.session.get(LivePost, post_id)
+    if post is None:
+        abort(404)
+    _activity(session, post.activity_id)
+    return post
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/live")
@@ -128,9 +140,7 @@ def group_board(code, activity_id):
 @roles(*TUTORS)
 def moderate(code, post_id):
     session = run_or_404(code)
-    post = db.session.get(LivePost, post_id)
-    if post is None or _activity(session, post.activity_id) is None:
-        abort(404)
+    post = _post(session, post_id)
     flags = {key: request.form.get(key) == "1" for key in ("hidden", "pinned") if key in request.form}
     try:
         if "theme" in request.form:
@@ -152,9 +162,7 @@ def merge(code):
     if not request.form.get("into"):
         flash("Press “Merge ticked into this” on the note to keep.", "error")
         return _back(session)
-    target = db.session.get(LivePost, request.form.get("into", type=int) or 0)
-    if target is None or _activity(session, target.activity_id) is None:
-        abort(404)
+    target = _post(session, request.form.get("into", type=int) or 0)
     ids = {int(i) for i in request.form.getlist("post") if i.isdigit()}
     sources = db.session.scalars(db.select(LivePost).where(LivePost.id.in_(ids))).all() if ids else []
     try:
@@ -216,9 +224,7 @@ def start_plan():
     if plan is None:
         flash("Choose one of the workshop plans.", "error")
         return redirect(url_for("live.index"))
-    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
-    if cohort is not None and not current_user.teaches(cohort):
-        cohort = None
+    cohort = _chosen_cohort()
     session = plans.start(current_user, plan, cohort)
     flash(f"Started from the plan “{plan.title}”: {len(plan.activities)} activities, none on screen yet.", "success")
     return redirect(url_for("live.control", code=session.code))
@@ -239,9 +245,7 @@ def plan_file(code):
 def run_again(code):
     """A new session with this one's tables and activities (none of its notes), for another cohort."""
     session = run_or_404(code)
-    cohort = db.session.get(Cohort, request.form.get("cohort_id", type=int) or 0)
-    if cohort is not None and not current_user.teaches(cohort):
-        cohort = None
+    cohort = _chosen_cohort()
     again = plans.start(current_user, plans.from_session(session), cohort)
     flash(f"A new session of “{session.title}” with its {len(again.activities)} activities, none on screen yet.",
           "success")
