@@ -2,6 +2,8 @@
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, config_from_env
 
@@ -21,8 +23,8 @@ def create_app(config=None):
         app.config.update(config)
     _finish_config(app)
 
-    # Bokeh documents must keep their key order (see docs/assets.md).
-    app.json.sort_keys = False
+    app.json = StrictJSONProvider(app)
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
     from . import (activities, assets, auth, competencies, content, courseware, deliberation, demo, live, main, manage,
@@ -45,6 +47,52 @@ def create_app(config=None):
     discussions.init_app(app)
     demo.init_app(app)
     return app
+
+
+MAX_ROW_ID = 2**31 - 1  # the largest id a PostgreSQL ``integer`` holds
+
+
+def digits_at_most(limit):
+    """A regular expression for the whole numbers from 0 to ``limit`` written in digits."""
+    text = str(limit)
+    parts = [rf"\d{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for place, digit in enumerate(text):
+        lowest = 1 if place == 0 and len(text) > 1 else 0
+        if int(digit) > lowest:
+            parts.append(rf"{text[:place]}[{lowest}-{int(digit) - 1}]\d{{{len(text) - place - 1}}}")
+    return "|".join(parts + [text])
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: at most ``MAX_ROW_ID``, so ``/scenarios/99999999999`` is
+    not found (404) instead of a database error (500). The limit is in the pattern, not only in
+    the conversion: werkzeug answers 405 when a larger number fails the conversion of the rule
+    for one method but fits the pattern of another method's rule on the same path."""
+
+    regex = f"(?:{digits_at_most(MAX_ROW_ID)})"
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ROW_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON as the standard has it, both ways: ``NaN`` and ``Infinity`` are neither sent (an
+    error, never a body browsers cannot parse) nor accepted (a 400). Keys keep their order:
+    Bokeh documents need it."""
+
+    sort_keys = False
+
+    def dumps(self, obj, **kwargs):
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        return super().loads(s, **kwargs)
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _finish_config(app):

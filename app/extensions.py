@@ -1,6 +1,7 @@
 """Flask extension instances, created unbound and initialised in ``create_app``."""
 import sqlite3
 
+from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,11 +37,32 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def _sqlite_for_several_workers(dbapi_connection, _record):
     """SQLite files in WAL mode: readers never wait for the writer, and a commit costs no fsync
     of the main file (``synchronous=NORMAL`` stays durable in WAL mode except on power loss).
-    Writers queue for up to 10 s instead of failing at once."""
+    Writers queue for up to 10 s instead of failing at once. The driver's own transaction
+    handling is switched off: ``_sqlite_begin`` starts each transaction itself."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """On SQLite, a state-changing request takes the write lock when its transaction begins.
+
+    A transaction that reads and then writes cannot wait for the lock: if another worker
+    committed in between, SQLite answers "database is locked" at once, whatever the busy
+    timeout (its snapshot is stale). ``BEGIN IMMEDIATE`` queues for the lock up front, within
+    the busy timeout, so several workers on one file wait their turn instead of failing.
+    Reads (GET pages, streams) begin as usual and never wait.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _changes_state() else "BEGIN")
+
+
+def _changes_state():
+    return has_request_context() and request.method in ("POST", "PUT", "PATCH", "DELETE")

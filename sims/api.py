@@ -12,7 +12,7 @@ import json
 from . import __version__, commuting, ev_charging, teleworking
 from . import dataset as datasets
 from .params import ParamError
-from .results import to_csv
+from .results import BEYOND, ModelError, check_finite, to_csv
 
 SCENARIOS = {module.NAME: module for module in (commuting, teleworking, ev_charging)}
 
@@ -68,17 +68,34 @@ def load_dataset(spec=None):
     raise ParamError(f"unknown dataset {spec!r}")
 
 
-def run(name, params=None, dataset=None):
-    """Run a scenario; ``dataset`` as for ``load_dataset``."""
+def run(name, params=None, dataset=None, check=True):
+    """Run a scenario; ``dataset`` as for ``load_dataset``.
+
+    Raises ``ParamError`` for a bad parameter or dataset, and its kind ``ModelError`` when the
+    arithmetic fails or (unless ``check`` is false) a figure comes out NaN or infinite: a result
+    is all finite numbers. ``run_json`` checks while it encodes instead, which costs nothing.
+    """
     module = scenario(name)
-    return module.run(params or {}, load_dataset(dataset), model_version=model_version(name))
+    data = load_dataset(dataset)
+    try:
+        result = module.run(params or {}, data, model_version=model_version(name))
+    except ParamError:
+        raise
+    except (ArithmeticError, ValueError):  # overflow, division by zero, int(nan)...
+        raise ModelError("the model could not compute this case: its arithmetic failed (a number too large, "
+                         f"or a division by zero). {BEYOND}") from None
+    return check_finite(result) if check else result
 
 
 def run_json(name, params_json="{}", dataset_json="null"):
     """``run`` with JSON in and out; errors come back as ``{"error": message}``."""
     try:
-        dataset = json.loads(dataset_json)
-        return json.dumps(run(name, json.loads(params_json), dataset), ensure_ascii=False, separators=(",", ":"))
+        result = run(name, json.loads(params_json), json.loads(dataset_json), check=False)
+        try:
+            return json.dumps(result, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError:  # NaN or an infinity somewhere: say which figure
+            check_finite(result)
+            raise ModelError(f"the model's results are not finite numbers. {BEYOND}") from None
     except ParamError as error:
         return json.dumps({"error": str(error)})
 

@@ -2,7 +2,8 @@
 
 The built-in dataset is the Cambridge sub-region in 2011 (``data/cambridge``, sources in its
 ``SOURCES.md``). A tutor can bring their own city as two CSV files (zones, flows) and, if they
-wish, boundary GeoJSON; ``from_csv`` checks them and names the file and line of every problem.
+wish, boundary GeoJSON; ``from_csv`` (in ``city_files``) checks them and names the file and line
+of every problem.
 """
 import csv
 import hashlib
@@ -12,18 +13,13 @@ import math
 import re
 from pathlib import Path
 
+from .geojson import read_boundaries  # noqa: F401  (part of this module's interface)
+from .problems import DatasetError  # noqa: F401
+
 DATA_DIR = Path(__file__).parent / "data"
 CAMBRIDGE = "cambridge-2011"
 EARTH_RADIUS_KM = 6371.0088
 MAX_ZONES = 500
-
-
-class DatasetError(ValueError):
-    """Problems found in imported data; ``problems`` lists ``file:line: message`` strings."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class Zone:
@@ -146,182 +142,11 @@ def _load_cambridge(folder):
 
 # -- bring your own city -----------------------------------------------------------------
 
-ZONE_COLUMNS = ("zone_id", "name", "lat", "lon")
-FLOW_COLUMNS = ("origin", "destination", "flow")
+def from_csv(zones_text, flows_text, **options):
+    """A dataset from a tutor's CSV files (and optional GeoJSON): see ``city_files.from_csv``."""
+    from .city_files import from_csv as read  # city_files builds on this module
 
-
-def from_csv(zones_text, flows_text, name="Imported city", id="imported", focus=None, boundaries_text=None,
-             zones_file="zones.csv", flows_file="flows.csv", boundaries_file="boundaries.geojson"):
-    """A dataset from a zones CSV and a flows CSV (and optional GeoJSON), or ``DatasetError``.
-
-    zones: ``zone_id,name,lat,lon`` (WGS84 degrees). flows: ``origin,destination,flow`` and
-    optionally ``distance_km``; missing distances are straight lines between centroids.
-    """
-    problems = []
-    zones = _read_zones(zones_text, zones_file, problems)
-    index = {z.id: i for i, z in enumerate(zones)}
-    flows, cost = _read_flows(flows_text, flows_file, index, problems) if zones else (None, None)
-    if focus is not None and zones and focus not in index:
-        problems.append(f"{zones_file}: focus zone {focus!r} is not one of the zones")
-    boundaries = None
-    if boundaries_text:
-        boundaries = read_boundaries(boundaries_text, index, boundaries_file, problems)
-    if problems:
-        raise DatasetError(problems)
-    for i, zone in enumerate(zones):
-        zone.residents = sum(flows[i])
-        zone.jobs = sum(row[i] for row in flows)
-    fallback = centroid_costs(zones)
-    cost = [[fallback[i][j] if c is None else c for j, c in enumerate(row)] for i, row in enumerate(cost)]
-    return Dataset(id, name, zones, flows, cost, focus=focus, boundaries=boundaries,
-                   attribution="Imported by a tutor.")
-
-
-def _rows(text, filename, required, problems):
-    """(line number, row dict) pairs of a CSV, after checking its header."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        problems.append(f"{filename}:1: the file is empty")
-        return []
-    missing = [c for c in required if c not in header]
-    if missing:
-        problems.append(f"{filename}:1: missing column {', '.join(missing)} (expected {', '.join(required)})")
-        return []
-    rows = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            problems.append(f"{filename}:{line}: expected {len(header)} values, found {len(values)}")
-            continue
-        rows.append((line, {h: v.strip() for h, v in zip(header, values)}))
-    return rows
-
-
-def _read_zones(text, filename, problems):
-    zones = []
-    seen = {}
-    for line, row in _rows(text, filename, ZONE_COLUMNS, problems):
-        zone_id = row["zone_id"]
-        if not zone_id:
-            problems.append(f"{filename}:{line}: zone_id is empty")
-            continue
-        if zone_id in seen:
-            problems.append(f"{filename}:{line}: zone_id {zone_id!r} repeats line {seen[zone_id]}")
-            continue
-        seen[zone_id] = line
-        lat = _float(row["lat"], f"{filename}:{line}: lat", problems, -90, 90)
-        lon = _float(row["lon"], f"{filename}:{line}: lon", problems, -180, 180)
-        if lat is not None and lon is not None:
-            zones.append(Zone(zone_id, row["name"] or zone_id, lat, lon, 0, 0))
-    if not zones and not problems:
-        problems.append(f"{filename}: no zones found")
-    if len(zones) > MAX_ZONES:
-        problems.append(f"{filename}: {len(zones)} zones; at most {MAX_ZONES} can run in a browser")
-    return zones
-
-
-def _read_flows(text, filename, index, problems):
-    n = len(index)
-    flows = [[0] * n for _ in range(n)]
-    cost = [[None] * n for _ in range(n)]
-    seen = {}
-    rows = _rows(text, filename, FLOW_COLUMNS, problems)
-    for line, row in rows:
-        i, j = index.get(row["origin"]), index.get(row["destination"])
-        for key, value in (("origin", i), ("destination", j)):
-            if value is None:
-                problems.append(f"{filename}:{line}: {key} {row[key]!r} is not a zone_id in the zones file")
-        if i is None or j is None:
-            continue
-        if (i, j) in seen:
-            problems.append(f"{filename}:{line}: the flow {row['origin']} -> {row['destination']} repeats line {seen[i, j]}")
-            continue
-        seen[i, j] = line
-        flow = _float(row["flow"], f"{filename}:{line}: flow", problems, 0, None)
-        if flow is not None:
-            flows[i][j] = int(flow) if flow == int(flow) else flow
-        if row.get("distance_km"):
-            distance = _float(row["distance_km"], f"{filename}:{line}: distance_km", problems, 0, 50000)
-            if distance is not None:
-                cost[i][j] = distance
-    if rows and not problems and sum(map(sum, flows)) <= 0:
-        problems.append(f"{filename}: all flows are zero")
-    return flows, cost
-
-
-def _float(text, where, problems, low, high):
-    try:
-        value = float(text)
-    except ValueError:
-        problems.append(f"{where} must be a number (got {text!r})")
-        return None
-    if value != value or (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        problems.append(f"{where} must be {bounds} (got {text!r})")
-        return None
-    return value
-
-
-def read_boundaries(text, index, filename, problems, id_property=None):
-    """Check boundary GeoJSON: a FeatureCollection of (Multi)Polygons, one per known zone."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        line = getattr(error, "lineno", 1)
-        problems.append(f"{filename}:{line}: not valid JSON ({getattr(error, 'msg', error)})")
-        return None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.append(f"{filename}: expected a GeoJSON FeatureCollection")
-        return None
-    features = []
-    for number, feature in enumerate(data.get("features") or [], start=1):
-        where = f"{filename}: feature {number}"
-        props = (feature or {}).get("properties") or {}
-        zone_id = _feature_zone(props, index, id_property)
-        geometry = (feature or {}).get("geometry") or {}
-        if zone_id is None:
-            problems.append(f"{where}: no property matches a zone_id (looked at {', '.join(sorted(map(str, props))) or 'no properties'})")
-            continue
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            problems.append(f"{where} ({zone_id}): geometry must be a Polygon or MultiPolygon, not {geometry.get('type')}")
-            continue
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        if not _valid_polygons(polygons):
-            problems.append(f"{where} ({zone_id}): coordinates must be [longitude, latitude] pairs in degrees")
-            continue
-        features.append({"zone_id": zone_id, "polygons": polygons})
-    if not features and not problems:
-        problems.append(f"{filename}: the FeatureCollection has no features")
-    return {"features": features}
-
-
-def _feature_zone(props, index, id_property):
-    keys = [id_property] if id_property else ["zone_id", "id", "code", *props]
-    for key in keys:
-        value = props.get(key)
-        if isinstance(value, (str, int)) and str(value) in index:
-            return str(value)
-    return None
-
-
-def _valid_polygons(polygons):
-    try:
-        for polygon in polygons:
-            for ring in polygon:
-                if len(ring) < 3:
-                    return False
-                for lon, lat, *_ in ring:
-                    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                        return False
-    except (TypeError, ValueError):
-        return False
-    return True
+    return read(zones_text, flows_text, **options)
 
 
 SYNTHETIC = re.compile(r"synthetic-(\d{1,6})")

@@ -42,7 +42,7 @@ class Param:
         if self.kind == "choice":
             allowed = [c[0] for c in self.choices]
             if value not in allowed:
-                raise ParamError(f"{self.name}: must be one of {', '.join(map(str, allowed))} (got {value!r})")
+                raise ParamError(f"{self.name}: must be one of {', '.join(map(str, allowed))} (got {_shown(value)})")
             return value
         number = _number(self.name, value, integer=self.kind == "integer")
         if self.minimum is not None and number < self.minimum:
@@ -64,32 +64,43 @@ def _boolean(name, value):
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise ParamError(f"{name}: must be true or false (got {value!r})")
+    raise ParamError(f"{name}: must be true or false (got {_shown(value)})")
 
 
 def _number(name, value, integer=False):
     if isinstance(value, bool):
-        raise ParamError(f"{name}: must be a number (got {value!r})")
+        raise ParamError(f"{name}: must be a number (got {_shown(value)})")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParamError(f"{name}: must be a number (got {value!r})") from None
+        raise ParamError(f"{name}: must be a number (got {_shown(value)})") from None
+    except OverflowError:  # an integer with hundreds of digits
+        number = float("inf")
     if number != number or number in (float("inf"), float("-inf")):
-        raise ParamError(f"{name}: must be a finite number (got {value!r})")
+        raise ParamError(f"{name}: must be a finite number (got {_shown(value)})")
     if integer:
         if number != int(number):
-            raise ParamError(f"{name}: must be a whole number (got {value!r})")
+            raise ParamError(f"{name}: must be a whole number (got {_shown(value)})")
         return int(number)
     return number
+
+
+def _shown(value):
+    """``value`` for a message: short, and a huge integer by its number of digits."""
+    if isinstance(value, int) and abs(value) >= 10 ** 40:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def resolve(declared, values=None):
     """Defaults overlaid with ``values``, each checked; unknown names are an error."""
     values = dict(values or {})
     by_name = {p.name: p for p in declared}
-    unknown = sorted(set(values) - set(by_name))
+    unknown = sorted(map(str, set(values) - set(by_name)))
     if unknown:
-        raise ParamError(f"unknown parameter {', '.join(unknown)} (known: {', '.join(by_name)})")
+        shown = ", ".join(name[:40] for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise ParamError(f"unknown parameter {shown} (known: {', '.join(by_name)})")
     return {p.name: p.coerce(values[p.name]) if p.name in values else p.default for p in declared}
 
 

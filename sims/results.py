@@ -15,6 +15,8 @@ import csv
 import io
 import math
 
+from .params import ParamError
+
 # ColorBrewer YlOrRd (5 classes): readable on white, ordered light to dark.
 PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 
@@ -95,6 +97,55 @@ def envelope(name, title, dataset, params, model_version):
             "data_version": dataset.version, "dataset": {"id": dataset.id, "name": dataset.name,
                                                          "focus": dataset.focus, "attribution": dataset.attribution},
             "params": params, "notes": []}
+
+
+BEYOND = ("The city's data or these settings are beyond what the model can handle; "
+          "check the city's flows for implausibly large numbers.")
+
+
+class ModelError(ParamError):
+    """A run whose figures are not finite numbers: data or settings beyond what the model can compute.
+
+    A ``ParamError``, so every caller that reports a bad parameter reports this too."""
+
+
+def check_finite(result):
+    """``result`` unchanged, or ``ModelError`` naming the first figures that are NaN or infinite.
+
+    JSON has no NaN: such a figure could be neither sent to the browser nor stored."""
+    bad = []
+    for item in result.get("summary", []):
+        if not _finite_tree(item.get("value")) or not _finite_tree(item.get("baseline")):
+            bad.append(item.get("label") or item.get("key"))
+    if not bad and not _finite_tree(result):
+        bad.append("the maps, charts or table")
+    if bad:
+        raise ModelError(f"the model could not compute {', '.join(map(str, bad[:3]))}: the result is not a finite "
+                         f"number. {BEYOND}")
+    return result
+
+
+def _finite_tree(value):
+    """No float anywhere in ``value`` (dicts and lists, nested) is NaN or infinite."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return True
+    elif value and isinstance(value[0], float):
+        try:  # fast for a list of numbers: a NaN or an infinity makes the sum non-finite
+            if math.isfinite(sum(value)):
+                return True
+        except (TypeError, OverflowError):  # not only numbers; an integer too large for a float
+            pass
+    for item in value:
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, (dict, list, tuple)) and not _finite_tree(item):
+            return False
+    return True
 
 
 def to_csv(result):

@@ -38,6 +38,7 @@ def app(app_config):
         yield app
         _db.session.remove()
         _db.drop_all()
+        _db.engine.dispose()  # a server database's connections close before it is dropped
 
 
 @pytest.fixture
@@ -142,3 +143,36 @@ def write(path: Path, text: str):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def postgres_url():
+    """A throwaway PostgreSQL database on 127.0.0.1:5432, dropped afterwards. Fails (never skips)
+    when PostgreSQL is not running: the deployment target is tested for real."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        admin.connect().close()
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc}); see README 'PostgreSQL'")
+    name = f"leadup_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_config(request):
+    """App settings for each database the product supports: in-memory SQLite, a throwaway PostgreSQL."""
+    if request.param == "sqlite":
+        return {}
+    return {"SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url")}

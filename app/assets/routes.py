@@ -3,9 +3,9 @@ import io
 import zipfile
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, has_request_context, render_template, request, send_file, url_for
 
-from ..security import public, signed_in
+from ..security import allow_plot_styles, public, signed_in
 from . import bp, vendor
 
 LONG_CACHE = 365 * 24 * 3600
@@ -13,7 +13,12 @@ ENCODINGS = [("br", ".br"), ("gzip", ".gz")]
 
 
 def vendor_url(package, filename):
-    """URL of a vendored file; the version is part of the path, so it can be cached for a year."""
+    """URL of a vendored file; the version is part of the path, so it can be cached for a year.
+
+    A page that loads BokehJS is sent with ``PLOT_CSP`` (BokehJS adds ``<style>`` elements), so
+    no template can load it under a policy that refuses them."""
+    if package == "bokeh" and has_request_context():
+        allow_plot_styles()
     version = current_app.config["PYODIDE_VERSION"] if package == "pyodide" else current_app.config["BOKEH_VERSION"]
     return url_for("assets.vendored", filename=f"{package}/{version}/{filename}")
 

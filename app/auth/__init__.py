@@ -1,9 +1,9 @@
-"""Sign in, sign out, password reset by a tutor-issued link, change password."""
+"""Sign in, sign out, password reset by a tutor-issued link, change password, answering invitations."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import invitations, routes  # noqa: E402,F401
 
 
 def init_app(app):

@@ -1,18 +1,18 @@
-from flask_wtf import FlaskForm
+from ..forms import CleanForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 MIN_PASSWORD = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False)])
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(CleanForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")],

@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from ..extensions import db, limiter
 from ..models import PasswordReset, User
@@ -62,11 +63,12 @@ def reset_password(token):
         return render_template("auth/reset_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        reset.user.set_password(form.password.data)
+        reset.user.set_password(form.password.data)  # signs out the person's other sessions
         reset.used_at = utcnow()
         db.session.commit()
         logout_user()
-        flash("Your password is set. Sign in with it now.", "success")
+        flash("Your password is set. Sign in with it now. Anywhere else you were signed in, you are signed out.",
+              "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=reset.user)
 
@@ -79,8 +81,11 @@ def account():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("This is not your current password.")
         else:
-            current_user.set_password(form.password.data)
+            user = current_user._get_current_object()
+            remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)) is not None
+            user.set_password(form.password.data)  # signs out every session, this one too...
             db.session.commit()
-            flash("Your password is changed.", "success")
+            login_user(user, remember=remembered)  # ...so this one signs in again with the new id
+            flash("Your password is changed. Anywhere else you were signed in, you are signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

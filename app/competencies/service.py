@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..inputs import InputError, read_int
 from ..models.competency import ROUNDS, CompetencyRating
 from ..models.user import utcnow
 
@@ -23,13 +24,14 @@ def parse(framework, form):
     A competency left unrated is skipped (the page says which are still to do)."""
     levels, errors = {}, {}
     for competency in framework.competencies:
-        raw = (form.get(field_name(competency)) or "").strip()
-        if not raw:
-            continue
-        if not raw.isdigit() or not 1 <= int(raw) <= len(framework.levels):
+        try:
+            level = read_int(form.get(field_name(competency)), field_name(competency), 1, len(framework.levels),
+                             default=None)
+        except InputError:
             errors[field_name(competency)] = f"{competency.title}: choose a level from 1 to {len(framework.levels)}."
             continue
-        levels[competency.key] = int(raw)
+        if level is not None:
+            levels[competency.key] = level
     if errors:
         raise RatingError(errors)
     if not levels:

@@ -7,7 +7,8 @@ from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..quizzes.forms import MAX_COMMENT, TutorForm
+from ..forms import TutorForm
+from ..quizzes.forms import MAX_COMMENT
 
 MODES = (("solo", "Solo: each student has their own attempt"),
          ("group", "Group: each group shares one attempt"))

@@ -9,7 +9,7 @@ from ..content import current_course
 from ..extensions import db
 from ..models import DeliberationAttempt, DeliberationGroup, DeliberationGroupMember, DeliberationSetting, Role
 from .errors import DeliberationError
-from .stages import clean_text
+from ..inputs import clean_text
 
 
 @dataclass
@@ -70,7 +70,7 @@ def group_of(user_id, exercise, cohort):
 
 
 def add_group(exercise, cohort, name):
-    name = clean_text(name, 81)
+    name = clean_text(name, one_line=True)
     if not name:
         raise DeliberationError("Give the group a name.", "name")
     if len(name) > 80:

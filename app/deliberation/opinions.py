@@ -6,7 +6,7 @@ from ..extensions import db
 from ..models import DeliberationStatement, DeliberationVote
 from .errors import DeliberationError
 from .exercise_file import MAX_STATEMENT
-from .stages import clean_text
+from ..inputs import clean_text
 
 
 def statements(exercise, stage, cohort, include_hidden=False):
@@ -27,7 +27,7 @@ def statements(exercise, stage, cohort, include_hidden=False):
 def add_statement(exercise, stage, cohort, text, user):
     if not stage.allow_statements:
         raise DeliberationError("This exercise does not take new statements.", "text")
-    text = clean_text(text, MAX_STATEMENT + 1)
+    text = clean_text(text)
     if not text:
         raise DeliberationError("Write the statement first.", "text")
     if len(text) > MAX_STATEMENT:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..courseware.access import can_read_module
 from ..extensions import db
+from ..inputs import InputError, read_int
 from ..models import DeliberationAttempt, DeliberationStatement, SavedScenario
 from ..security import allow_plot_styles, signed_in
 from . import bp, opinion_map, service
@@ -228,17 +229,13 @@ def delete_note(attempt_id, note_id):
 def set_dots(attempt_id, stage_id):
     attempt, exercise = _attempt(attempt_id)
     stage = _stage(exercise, stage_id)
-    counts = {}
-    for key, value in request.form.items():
-        if key.startswith("dots-"):
-            try:
-                counts[key[5:]] = int(value or 0)
-            except ValueError:
-                return _refused(DeliberationError("Dots are whole numbers.", "dots"), _stage_url(attempt, stage))
     try:
+        counts = {key[5:]: read_int(value, key, low=0, high=stage.dots, default=0, label="Dots on a consequence")
+                  for key, value in request.form.items() if key.startswith("dots-")}
         service.set_dots(attempt, stage, current_user, counts)
-    except (DeliberationError, ValueError) as error:
-        error = error if isinstance(error, DeliberationError) else DeliberationError("Dots are whole numbers.", "dots")
+    except InputError as error:
+        return _refused(DeliberationError(error.message, error.field), _stage_url(attempt, stage, "#dots"))
+    except DeliberationError as error:
         return _refused(error, _stage_url(attempt, stage, "#dots"))
     if wants_json():
         return jsonify(ok=True)

@@ -26,7 +26,8 @@ from .groups import (Settings, add_group, delete_group, group_of, groups_of, mak
                      place_in_group, pseudonym, remove_from_groups, save_settings, settings_for, shown_name,
                      student_cohort)
 from .opinions import add_statement, my_votes, set_statement_hidden, statements, vote, vote_table  # noqa: F401
-from .stages import clean_text, clean_value
+from ..inputs import clean_text
+from .stages import clean_value
 
 SCENARIO_FIELD = "_scenario"  # a stage's attached model run, stored as a field
 MAX_NOTES_PER_STAGE = 200
@@ -322,7 +323,11 @@ def delete_note(attempt, note):
 def set_dots(attempt, stage, user, counts):
     """Replace ``user``'s dots in a prioritise stage with ``{note id: count}`` (at most ``stage.dots``)."""
     _require_draft(attempt)
-    counts = {int(k): int(v) for k, v in counts.items() if int(v) > 0}
+    if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in counts.values()):
+        raise DeliberationError("Dots are whole numbers of 0 or more.", "dots")
+    if not all(str(k).isdigit() for k in counts):
+        raise DeliberationError("Dots go on this attempt's consequences only.", "dots")
+    counts = {int(k): v for k, v in counts.items() if v > 0}
     if sum(counts.values()) > stage.dots:
         raise DeliberationError(f"You have {stage.dots} dots to spend; that was {sum(counts.values())}.", "dots")
     allowed = set(db.session.scalars(sa.select(DeliberationNote.id).where(
@@ -396,7 +401,7 @@ def submit(attempt, exercise, user):
 def grade(attempt, exercise, choices, comment, tutor):
     attempt.score = exercise.rubric_score(choices)
     attempt.rubric = json.dumps(choices)
-    attempt.comment = clean_text(comment, 5000) or None
+    attempt.comment = clean_text(comment) or None
     attempt.graded_by_id, attempt.graded_at = tutor.id, utcnow()
     db.session.commit()
 
@@ -409,7 +414,7 @@ def reopen(attempt):
 
 
 def add_comment(attempt, exercise, stage_id, note_id, text, tutor):
-    text = clean_text(text, 5001)
+    text = clean_text(text)
     if not text:
         raise DeliberationError("Write the comment first.", "text")
     if len(text) > 5000:

@@ -8,6 +8,8 @@ is one ``StageType`` here plus, if it draws something, a partial in
 """
 from dataclasses import dataclass, field
 
+from ..inputs import clean_text
+
 MAX_TEXT = 2000  # characters in a long answer
 MAX_LINE = 200  # characters in a one-line answer
 ROLE = "role"  # a field whose choices are the exercise's role cards
@@ -192,24 +194,14 @@ def notes_kind(name):
     return next((s.note for s in STAGE_TYPES.values() if s.note and s.note.name == name), None)
 
 
-def clean_text(value, limit):
-    """Learner text as stored: a string without control characters, trimmed to ``limit``.
-
-    Text is always shown escaped (never as HTML or Markdown), so no markup can run from it.
-    """
-    text = "" if value is None else str(value)
-    text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ").replace("\r", "")
-    return text.strip()[:limit]
-
-
 def clean_value(spec, value, roles=(), note_ids=()):
     """A submitted value for ``spec`` as stored, or raise ``ValueError`` with a reader's message."""
     if spec.kind in ("textarea", "text"):
-        text = clean_text(value, spec.max_length + 1)
+        text = clean_text(value)
         if len(text) > spec.max_length:
             raise ValueError(f"“{spec.label}” is too long: at most {spec.max_length} characters.")
         return text
-    text = clean_text(value, 200)
+    text = clean_text(value, one_line=True)
     if text == "":
         return ""
     if spec.kind == "select":

@@ -1,25 +1,17 @@
 """What people type into a discussion, cleaned and checked. Pure functions, no Flask.
 
-Text is kept as plain text: control characters (other than line breaks) and the invisible
-bidirectional overrides that can disguise text are removed; nothing else is changed, because
-pages always show it escaped. Each check returns ``(values, errors)`` with ``errors`` as
+Text is cleaned as every learner-written field is (``app.inputs.clean_text``: control
+characters, bidirectional overrides, lone surrogates); nothing else is changed, because pages
+always show it escaped. Each check returns ``(values, errors)`` with ``errors`` as
 ``{field name: message}``, so a form can show each message next to its field.
 """
 import re
 
+from ..inputs import clean_text
+
 MAX_TITLE = 200
 MAX_BODY = 10_000
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def clean_text(text, one_line=False):
-    """``text`` without control characters; ``one_line`` also folds every run of white space."""
-    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    text = "".join(ch for ch in text if (ch == "\n" or ch >= " ") and ch != "\x7f" and ch not in BIDI_CONTROLS)
-    if one_line:
-        return " ".join(text.split())
-    return text.strip()
 
 
 def _check_length(errors, field, text, limit, missing):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..content.model import Problem
 from ..extensions import db
+from ..inputs import InputError, clean_text, read_int
 from ..models.live import LiveActivity
 from ..quizzes import yaml_lines
 from . import events, kinds, service
@@ -131,18 +132,19 @@ def _text(data, key, problems, required=False, limit=None):
     if isinstance(value, (dict, list)):
         problems.append((data.line_of(key), f"'{key}' must be text"))
         return ""
-    text = str(value).strip()
+    text = clean_text(value, one_line=key == "title")
     if limit and len(text) > limit:
-        problems.append((data.line_of(key), f"'{key}' has at most {limit} characters"))
+        problems.append((data.line_of(key), f"'{key}' has at most {limit} characters (this has {len(text)}): "
+                                            "shorten it"))
     return text
 
 
 def _number(data, key, default, maximum, problems):
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+    try:
+        return read_int(data.get(key), key, 0, maximum, default=default)
+    except InputError:
         problems.append((data.line_of(key), f"'{key}' must be a whole number from 0 to {maximum}"))
         return default
-    return value
 
 
 def _flag(data, key, default, problems):
@@ -191,8 +193,9 @@ def start(owner, plan, cohort=None):
     session = service.create_session(owner, plan.title, cohort, plan.tables, names_required=plan.names_required,
                                      tables_chosen=plan.tables_chosen)
     for position, item in enumerate(plan.activities, start=1):
-        settings = dict(item.settings, prompt=service.clean(item.prompt, 1000)[:1000], minutes=item.minutes)
-        activity = LiveActivity(session=session, kind=item.kind, title=item.title[:200], position=position,
+        # the plan's texts were cleaned and checked when it was read (``load``) or stored (a session)
+        settings = dict(item.settings, prompt=item.prompt, minutes=item.minutes)
+        activity = LiveActivity(session=session, kind=item.kind, title=item.title, position=position,
                                 config=json.dumps(settings, ensure_ascii=False))
         db.session.add(activity)
         db.session.flush()

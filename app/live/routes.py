@@ -10,11 +10,13 @@ from flask import (Response, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from ..extensions import db
+from ..inputs import read_int, read_number
+from ..main.routes import error_response, wants_json
 from ..models.live import LiveActivity, LivePost
 from ..security import allow_plot_styles, public
 from . import bp, charts, events, service
 from .access import cookie_name, participant_here, runs, session_or_404
-from .errors import LiveError
+from .errors import LiveError, read, refusal
 from .kinds.board import COLOURS
 
 STREAM_SECONDS = 300  # a stream ends after this; the browser reconnects with Last-Event-ID
@@ -49,10 +51,11 @@ def join_page(code):
 @public
 def join(code):
     session = session_or_404(code)
+    nickname = request.form.get("nickname", "")
     try:
-        participant, token = service.join(session, current_user, request.form.get("nickname", ""))
-    except LiveError as error:
-        return render_template("live/join.html", session=session, error=error.message), 400
+        participant, token = service.join(session, current_user, nickname)
+    except LiveError as error:  # the form again, with what they typed
+        return render_template("live/join.html", session=session, error=error.message, nickname=nickname), 400
     response = redirect(url_for("live.room", code=session.code))
     if token:
         response.set_cookie(cookie_name(session), token, max_age=60 * 60 * 24 * 3, httponly=True, samesite="Lax",
@@ -93,7 +96,7 @@ def choose_table(code):
     if participant is None:
         abort(404)
     try:
-        service.choose_table(participant, request.form.get("table_id", type=int))
+        service.choose_table(participant, request.form.get("table_id"))
     except LiveError as error:
         flash(error.message, "error")
     return redirect(url_for("live.room", code=session.code))
@@ -102,30 +105,40 @@ def choose_table(code):
 @bp.post("/live/<code>/posts")
 @public
 def post(code):
+    """A phone's answer. JSON callers (``live.js``'s outbox) get ``{ok, id, created}``, or the
+    site's JSON error: 400 naming a field that cannot be taken, 409 when the room refuses it
+    (the activity has closed), 403 for someone not (or no longer) in the session."""
     session = session_or_404(code)
     participant = participant_here(session)
     if participant is None:
-        return jsonify(ok=False, error="Join the session first."), 403
-    activity = service.live_activity(session)
-    sent_for = request.form.get("activity", type=int)
-    if sent_for is not None and (activity is None or activity.id != sent_for):
-        # written for an activity that has closed since (a phone that was offline, say)
-        activity = db.session.get(LiveActivity, sent_for)
-        if activity is None or activity.session_id != session.id:
-            activity = None
+        return error_response(403, "You are not in this session (any more): join it again to send notes.")
     try:
-        if activity is None:
-            raise LiveError("Nothing is open for notes right now.")
+        activity = _activity_sent_for(session)
         saved, created = service.submit(participant, activity, request.form, request.form.get("key", ""))
     except LiveError as error:
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(ok=False, error=error.message, field=error.field), 409 if not error.field else 422
+        if wants_json():
+            return refusal(error)
         flash(error.message, "error")
         return redirect(url_for("live.room", code=session.code))
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(ok=True, id=saved.id, created=created), 201 if created else 200
     flash("Sent.", "success")
     return redirect(url_for("live.room", code=session.code))
+
+
+def _activity_sent_for(session):
+    """The activity an answer was written for (its form's ``activity``), else the live one.
+
+    A phone that was offline may send a note for an activity that has closed since: it is
+    refused (``submit``) rather than put on the activity now on screen."""
+    live = service.live_activity(session)
+    sent_for = read(read_int, request.form.get("activity"), "activity", 1, default=None, label="Activity")
+    if sent_for is not None and (live is None or live.id != sent_for):
+        activity = db.session.get(LiveActivity, sent_for)
+        live = activity if activity is not None and activity.session_id == session.id else None
+    if live is None:
+        raise LiveError("Nothing is open for notes right now, so this was not added.")
+    return live
 
 
 @bp.post("/live/<code>/posts/<int:post_id>/vote")
@@ -137,13 +150,13 @@ def vote(code, post_id):
     if participant is None or target is None:
         abort(404)
     try:
-        service.vote(participant, target, request.form.get("count", type=int) or 0)
+        service.vote(participant, target, request.form.get("count"))
     except LiveError as error:
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(ok=False, error=error.message), 409
+        if wants_json():
+            return refusal(error)
         flash(error.message, "error")
         return redirect(url_for("live.room", code=session.code))
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(ok=True)
     return redirect(url_for("live.room", code=session.code))
 
@@ -235,8 +248,9 @@ def poll(code):
     (the fallback to streaming); ``last`` is the id to ask after next time."""
     session = session_or_404(code)
     role, participant = _viewer(session)
-    after = request.args.get("after", type=int, default=0)
-    wait = min(max(request.args.get("wait", type=float, default=0), 0), 25)
+    # a bad number is the site's JSON 400 naming it (never NaN seconds, never "from event 0")
+    after = read_int(request.args.get("after"), "after", 0, default=0)
+    wait = read_number(request.args.get("wait"), "wait", 0, 25, default=0)
     deadline, session_id = time.monotonic() + wait, session.id
     while True:
         found = events.wait_for(session_id, after, max(0.0, deadline - time.monotonic())) if wait else \

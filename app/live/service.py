@@ -12,20 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..inputs import clean_text, read_int, read_number, read_text
 from ..models.live import CLOSED, LiveActivity, LiveParticipant, LivePost, LiveSession, LiveTable, LiveVote
 from ..models.user import utcnow
 from . import events, kinds
-from .errors import LiveError
-from .kinds.board import COLOURS, check_dots
+from .errors import LiveError, read
+from .kinds.board import COLOURS, check_dots, dots_for
 
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read off a projector
 CODE_LENGTH = 6
 MAX_NICKNAME = 40
-
-
-def clean(text, limit):
-    text = "".join(ch for ch in str(text or "") if ch == "\n" or ch >= " ").strip()
-    return text[: limit + 1]
+MAX_SESSION_TITLE, MAX_ACTIVITY_TITLE, MAX_PROMPT, MAX_THEME, MAX_KEY = 160, 200, 1000, 80, 64
+MAX_TABLES = 30
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -43,10 +41,12 @@ def by_code(code):
 
 
 def create_session(owner, title, cohort=None, tables=4, names_required=False, tables_chosen=True):
-    title = clean(title, 160)
+    """A new open session with ``tables`` tables; raises ``LiveError`` naming the field."""
+    title = read(read_text, title, "title", MAX_SESSION_TITLE, label="The title", one_line=True)
     if not title:
         raise LiveError("Give the session a title.", "title")
-    session = LiveSession(code=new_code(), title=title[:160], cohort=cohort, owner=owner,
+    tables = read(read_int, tables, "tables", 0, MAX_TABLES, label="Tables")
+    session = LiveSession(code=new_code(), title=title, cohort=cohort, owner=owner,
                           names_required=names_required, tables_chosen=tables_chosen)
     for number in range(1, tables + 1):
         session.tables.append(LiveTable(name=f"Table {number}", position=number))
@@ -60,15 +60,16 @@ def add_activity(session, kind_name, title, prompt="", form=None):
     kind = kinds.get(kind_name)
     if kind is None:
         raise LiveError("Choose an activity type.", "kind")
-    title = clean(title, 200)
+    title = read(read_text, title, "title", MAX_ACTIVITY_TITLE, label="The title", one_line=True)
     if not title:
         raise LiveError("Give the activity a title.", "title")
+    prompt = read(read_text, prompt, "prompt", MAX_PROMPT, label="The prompt")
     settings, errors = kind.settings(form or {})
     if errors:
         field, message = next(iter(errors.items()))
         raise LiveError(message, field)
-    settings["prompt"] = clean(prompt, 1000)[:1000]
-    activity = LiveActivity(session=session, kind=kind.name, title=title[:200], position=len(session.activities) + 1,
+    settings["prompt"] = prompt
+    activity = LiveActivity(session=session, kind=kind.name, title=title, position=len(session.activities) + 1,
                             config=json.dumps(settings, ensure_ascii=False))
     db.session.add(activity)
     db.session.flush()
@@ -133,16 +134,16 @@ def join(session, user=None, nickname=""):
             if existing.removed:
                 raise LiveError("The tutor has taken you out of this session.")
             return existing, None
-        participant = LiveParticipant(session_id=session.id, user_id=user.id, nickname=user.name[:MAX_NICKNAME])
+        # the account's name, as the room sees it (the column holds 40 characters; accounts allow more)
+        name = clean_text(user.name, one_line=True)[:MAX_NICKNAME] or "Participant"
+        participant = LiveParticipant(session_id=session.id, user_id=user.id, nickname=name)
         token = None
     else:
         if session.names_required:
             raise LiveError("Sign in to join this session: the tutor asks for names.")
-        nickname = clean(nickname, MAX_NICKNAME)
+        nickname = read(read_text, nickname, "nickname", MAX_NICKNAME, label="Your name for the room", one_line=True)
         if not nickname:
             raise LiveError("Choose a nickname to show to the room.", "nickname")
-        if len(nickname) > MAX_NICKNAME:
-            raise LiveError(f"A nickname has at most {MAX_NICKNAME} characters.", "nickname")
         token = secrets.token_urlsafe(24)
         participant = LiveParticipant(session_id=session.id, nickname=nickname, token_hash=hash_token(token))
     db.session.add(participant)
@@ -172,6 +173,8 @@ def participant_for(session, user, token):
 
 
 def choose_table(participant, table_id):
+    """Seat ``participant`` at the table they chose (``table_id``, as the form sent it)."""
+    table_id = read(read_int, table_id, "table", 1, default=None, label="Table")
     table = db.session.get(LiveTable, table_id) if table_id else None
     if table is None or table.session_id != participant.session_id:
         raise LiveError("Choose one of the tables.", "table")
@@ -190,7 +193,7 @@ def submit(participant, activity, form, key):
     activity with one answer each (a poll, a scale) keeps the latest answer of each participant.
     """
     kind = kinds.get(activity.kind)
-    key = str(key or "")[:64]
+    key = read(read_text, key, "key", MAX_KEY, label="The answer's idempotency key", one_line=True)
     if not key:
         raise LiveError("The answer has no idempotency key; reload the page.")
     existing = _post_by_key(participant, key)
@@ -241,7 +244,10 @@ def _post_by_key(participant, key):
 
 
 def vote(participant, post, count):
-    """Set ``participant``'s dots (or upvote: 1, or 0 to take it back) on ``post``."""
+    """Set ``participant``'s dots (or upvote: 1, or 0 to take it back) on ``post``.
+
+    ``count`` as the form sent it: a whole number from 0 to the board's dots (an upvote: 0, or
+    1 for any more); anything else ("-5", "abc") is refused naming the field, never taken as 0."""
     activity = db.session.get(LiveActivity, post.activity_id)
     kind = kinds.get(activity.kind)
     session = db.session.get(LiveSession, activity.session_id)
@@ -249,14 +255,14 @@ def vote(participant, post, count):
         raise LiveError("You cannot vote on that.")
     if not session.is_open:
         raise LiveError("This session has ended.")
-    count = max(0, int(count))
     if activity.kind == "board":
+        count = read(read_int, count, "count", 0, dots_for(activity), label="Your dots")
         others = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LiveVote.count), 0)).where(
             LiveVote.activity_id == activity.id, LiveVote.participant_id == participant.id,
             LiveVote.post_id != post.id))
         check_dots(activity, others + count)
     else:
-        count = min(count, 1)
+        count = min(read(read_int, count, "count", 0, label="Your vote"), 1)  # an upvote is one, however many
     row = db.session.scalar(sa.select(LiveVote).where(LiveVote.post_id == post.id,
                                                       LiveVote.participant_id == participant.id))
     if row is None:
@@ -294,7 +300,7 @@ def my_votes(participant, activity):
 
 def set_theme(post, theme):
     """The tutor clusters a note into a theme (or out of one, with an empty name)."""
-    post.theme = clean(theme, 80)[:80] or None
+    post.theme = read(read_text, theme, "theme", MAX_THEME, label="The theme", one_line=True) or None
     activity = db.session.get(LiveActivity, post.activity_id)
     events.record(activity.session_id, "post", post_payload(post, merged=merged_count(post)))
     db.session.commit()
@@ -412,15 +418,12 @@ MAX_TIMER_MINUTES = 240
 
 
 def set_timer(activity, minutes):
-    """Count down ``minutes`` for ``activity`` on every screen (0 clears the timer)."""
+    """Count down ``minutes`` for ``activity`` on every screen (0 clears the timer). Minutes
+    may have decimals (the form's field takes half a minute); NaN, infinity or words are refused."""
     from datetime import timedelta
 
-    try:
-        minutes = float(minutes)
-    except (TypeError, ValueError):
-        raise LiveError("Give the minutes as a number.", "minutes") from None
-    if not 0 <= minutes <= MAX_TIMER_MINUTES:
-        raise LiveError(f"Give from 0 to {MAX_TIMER_MINUTES} minutes (0 clears the timer).", "minutes")
+    minutes = read(read_number, minutes, "minutes", 0, MAX_TIMER_MINUTES, default=0,
+                   label="Minutes (0 clears the timer)")
     activity.timer_ends_at = utcnow() + timedelta(minutes=minutes) if minutes else None
     events.record(activity.session_id, "timer", {"activity": activity.id, "ends_at": timer_iso(activity)})
     db.session.commit()
@@ -440,6 +443,7 @@ def timer_seconds_left(activity):
 
 def assign_table(participant, table_id):
     """The tutor seats ``participant`` at a table of their session (no ``table_id``: at none)."""
+    table_id = read(read_int, table_id, "table", 0, default=None, label="Table")
     table = db.session.get(LiveTable, table_id) if table_id else None
     if table_id and (table is None or table.session_id != participant.session_id):
         raise LiveError("Choose one of the tables.", "table")
@@ -454,8 +458,8 @@ def add_table(session):
     number = len(session.tables) + 1
     while f"Table {number}" in numbers:
         number += 1
-    if len(session.tables) >= 30:
-        raise LiveError("A session has at most 30 tables.")
+    if len(session.tables) >= MAX_TABLES:
+        raise LiveError(f"A session has at most {MAX_TABLES} tables.")
     table = LiveTable(name=f"Table {number}", position=max((t.position for t in session.tables), default=0) + 1)
     session.tables.append(table)
     db.session.flush()

@@ -19,7 +19,7 @@ from .qr import join_qr
 def index():
     sessions = db.session.scalars(db.select(LiveSession).order_by(LiveSession.id.desc())).all()
     mine = [s for s in sessions if runs(s, current_user)]
-    return render_template("live/index.html", sessions=mine, cohorts=_taught_cohorts(), errors={})
+    return render_template("live/index.html", sessions=mine, cohorts=_taught_cohorts(), errors={}, sent={})
 
 
 def _taught_cohorts():
@@ -36,19 +36,16 @@ def _chosen_cohort():
 @roles(*TUTORS)
 def create():
     cohort = _chosen_cohort()
-    tables = request.form.get("tables", type=int)
     errors = {}
-    if tables is None or not 0 <= tables <= 30:
-        errors["tables"] = "Give a number of tables from 0 to 30."
     try:
-        if errors:
-            raise LiveError(errors["tables"], "tables")
-        session = service.create_session(current_user, request.form.get("title", ""), cohort, tables,
+        session = service.create_session(current_user, request.form.get("title", ""), cohort,
+                                         request.form.get("tables"),
                                          names_required=bool(request.form.get("names_required")),
                                          tables_chosen=request.form.get("tables_chosen", "1") == "1")
     except LiveError as error:
-        errors[error.field or "title"] = error.message
-        return render_template("live/index.html", sessions=[], cohorts=_taught_cohorts(), errors=errors), 400
+        errors[error.field or "title"] = error.message  # the form again, with what the tutor typed
+        return render_template("live/index.html", sessions=[], cohorts=_taught_cohorts(), errors=errors,
+                               sent=request.form), 400
     return redirect(url_for("live.control", code=session.code))
 
 
@@ -258,7 +255,7 @@ def timer(code, activity_id):
     session = run_or_404(code)
     activity = _activity(session, activity_id)
     try:
-        service.set_timer(activity, request.form.get("minutes", "0").strip() or "0")
+        service.set_timer(activity, request.form.get("minutes"))
     except LiveError as error:
         flash(error.message, "error")
     return _back(session, "#timer")
@@ -274,7 +271,7 @@ def assign_table(code, participant_id):
     session = run_or_404(code)
     participant = _participant_of(session, participant_id)
     try:
-        service.assign_table(participant, request.form.get("table_id", type=int))
+        service.assign_table(participant, request.form.get("table_id"))
     except LiveError as error:
         flash(error.message, "error")
     return _back(session, "#participants")

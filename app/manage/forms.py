@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ..forms import CleanForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -7,14 +7,14 @@ from wtforms.validators import DataRequired, Email, Length
 from ..models import Role
 
 
-class CohortForm(FlaskForm):
+class CohortForm(CleanForm):
     name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)],
                        description="For example “PGCert 2026–27” or “Executive Education Sept 2026”.")
     level_id = SelectField("Programme level", validators=[DataRequired()])
     submit = SubmitField("Create cohort")
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(CleanForm):
     roster = FileField(
         "Class list (CSV)",
         validators=[FileRequired("Choose a CSV file to upload."), FileAllowed(["csv", "txt"], "The class list must be a .csv file.")],
@@ -23,12 +23,12 @@ class EnrolForm(FlaskForm):
     submit = SubmitField("Enrol students")
 
 
-class AddTutorForm(FlaskForm):
+class AddTutorForm(CleanForm):
     email = EmailField("Tutor's email", validators=[DataRequired(), Email(check_deliverability=False)])
     submit = SubmitField("Add tutor")
 
 
-class UserForm(FlaskForm):
+class UserForm(CleanForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])

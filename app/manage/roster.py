@@ -4,6 +4,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from ..inputs import clean_text
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -18,8 +20,9 @@ def parse_roster(data):
     """Parse CSV bytes or text into ``(rows, errors)``.
 
     Accepts a header row naming ``name`` and ``email`` columns in any order (also
-    "full name", "e-mail"), or no header with name then email. Errors are strings
-    like ``"line 4: 'bob@' is not a valid email address"``.
+    "full name", "e-mail"), or no header with name then email. Names and emails go through
+    ``inputs.clean_text`` first. Errors are strings like
+    ``"line 4: 'bob@' is not a valid email address"``.
     """
     if isinstance(data, bytes):
         try:
@@ -47,7 +50,9 @@ def parse_roster(data):
         if len(record) <= max(name_col, email_col):
             errors.append(f"line {index}: expected a name and an email, found {len(record)} column(s)")
             continue
-        name, email = record[name_col].strip(), record[email_col].strip().lower()
+        # Cleaned before any check: NUL, bidi overrides and other controls never reach a name.
+        name = clean_text(record[name_col], one_line=True)
+        email = clean_text(record[email_col], one_line=True).lower()
         if not name:
             errors.append(f"line {index}: the name is empty")
         elif len(name) > 120:

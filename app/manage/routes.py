@@ -5,13 +5,18 @@ from wtforms.fields.choices import SelectChoice
 
 from ..content import current_course
 from ..extensions import db
-from ..models import Cohort, Membership, PasswordReset, Role, UnitCompletion, User
+from ..main.routes import error_response
+from ..models import Cohort, Invitation, Membership, Role, UnitCompletion, User
 from ..security import require_cohort_tutor, roles
 from . import bp
+from .accounts import enrol_class_list, issue_reset_link, summarise
 from .forms import AddTutorForm, CohortForm, EnrolForm, UserForm
 from .roster import parse_roster
 
 TUTORS = ("tutor", "admin")
+NOT_YOURS = ("Only an admin can make a password link for this account. A tutor can make one for a student "
+             "only if they teach every cohort the student is in, or made the account and nobody has signed "
+             "in with it yet.")
 
 
 def _cohort(cohort_id):
@@ -22,14 +27,6 @@ def _cohort(cohort_id):
 
 def _level_choices():
     return [SelectChoice(lvl.id, lvl.title) for lvl in current_course().levels]
-
-
-def _issue_reset_link(user):
-    """Create a reset link for ``user``, write it to the server log, return the URL."""
-    _, token = PasswordReset.issue(user, current_user, hours=current_app.config["PASSWORD_RESET_HOURS"])
-    url = url_for("auth.reset_password", token=token, _external=True)
-    current_app.logger.warning("password link for %s: %s", user.email, url)
-    return url
 
 
 @bp.get("/cohorts")
@@ -90,22 +87,25 @@ def enrol(cohort_id):
             errors.append(f"line {row.line}: {row.email} is a {existing.role} account, not a student")
     if errors:
         return render_template("manage/enrol_result.html", cohort=cohort, errors=errors, results=[]), 400
-    results = []
-    for row in rows:
-        user = User.by_email(row.email)
-        link = None
-        if user is None:
-            user = User(name=row.name, email=row.email, role=Role.STUDENT.value)
-            db.session.add(user)
-            db.session.flush()
-            link = _issue_reset_link(user)
-            status = "new account"
-        else:
-            status = "existing account"
-        added = cohort.enrol(user)
-        results.append({"user": user, "status": status if added else "already enrolled", "link": link})
+    results = enrol_class_list(cohort, rows, current_user._get_current_object())
     db.session.commit()
-    return render_template("manage/enrol_result.html", cohort=cohort, errors=[], results=results)
+    return render_template("manage/enrol_result.html", cohort=cohort, errors=[], results=results,
+                           counts=summarise(results))
+
+
+@bp.post("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/withdraw")
+@roles(*TUTORS)
+def withdraw_invitation(cohort_id, invitation_id):
+    cohort = _cohort(cohort_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.cohort_id != cohort.id:
+        abort(404)
+    name, email = invitation.user.name, invitation.user.email
+    db.session.delete(invitation)
+    db.session.commit()
+    current_app.logger.warning("invitation for %s to join %s withdrawn by %s", email, cohort.name, current_user.email)
+    flash(f"The invitation to {name} is withdrawn: they can no longer join {cohort.name} with it.", "info")
+    return redirect(url_for("manage.cohort", cohort_id=cohort.id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/tutors")
@@ -161,8 +161,8 @@ def cohort_progress(cohort_id):
 def reset_link(user_id):
     user = db.session.get(User, user_id) or abort(404)
     if not current_user.can_manage_user(user):
-        abort(403)
-    url = _issue_reset_link(user)
+        return error_response(403, NOT_YOURS)
+    url = issue_reset_link(user, current_user)
     db.session.commit()
     return render_template("manage/reset_link.html", user=user, url=url,
                            hours=current_app.config["PASSWORD_RESET_HOURS"])
@@ -184,10 +184,10 @@ def create_user():
         if User.by_email(email):
             form.email.errors.append("An account with this email exists already.")
         else:
-            user = User(name=form.name.data.strip(), email=email, role=form.role.data)
+            user = User(name=form.name.data.strip(), email=email, role=form.role.data, created_by_id=current_user.id)
             db.session.add(user)
             db.session.flush()
-            url = _issue_reset_link(user)
+            url = issue_reset_link(user, current_user)
             db.session.commit()
             return render_template("manage/reset_link.html", user=user, url=url, created=True,
                                    hours=current_app.config["PASSWORD_RESET_HOURS"])

@@ -1,5 +1,5 @@
 """Database models. Import them from here: ``from app.models import User``."""
-from .cohort import Cohort, Membership
+from .cohort import Cohort, Invitation, Membership
 from .competency import CompetencyRating
 from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
                            DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
@@ -20,15 +20,25 @@ def init_app(app):
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(session_id):
+        """The user of a session or remember-me cookie: ``"<id>:<version>"`` (``User.get_id``).
+
+        A session made before the account's password was last set carries an older version
+        and is refused, and so is the bare ``"<id>"`` of sessions made before versions existed.
+        """
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
 
 
 __all__ = ["CityDataset", "Cohort", "CompetencyRating", "DeliberationAttempt", "DeliberationComment", "DeliberationDot",
            "DeliberationField", "DeliberationGroup", "DeliberationGroupMember", "DeliberationNote",
            "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DiscussionPost",
            "DiscussionTopic", "DueExtension",
-           "GradeOverride", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
+           "GradeOverride", "Invitation", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
            "LiveTable", "LiveVote", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
            "UnitCompletion", "User", "init_app"]

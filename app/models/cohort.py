@@ -1,4 +1,9 @@
-"""Cohorts: a group of students studying one programme level, with its tutors."""
+"""Cohorts: a group of students studying one programme level, with its tutors.
+
+An account that exists already joins a cohort only by accepting an ``Invitation``: being
+enrolled shows a person's work to the cohort's tutors, so nobody is enrolled without asking
+(except by an admin). Only invitations still waiting for an answer are stored.
+"""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,6 +23,9 @@ class Cohort(db.Model):
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan"
+    )
+    invitations: Mapped[list["Invitation"]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan", order_by="Invitation.created_at"
     )
 
     def members(self, role=Role.STUDENT.value):
@@ -43,6 +51,24 @@ class Cohort(db.Model):
         self.memberships.append(Membership(user=user, role=role))
         return True
 
+    def invitation_of(self, user):
+        return next((i for i in self.invitations if i.user_id == user.id), None)
+
+    def invite(self, user, invited_by):
+        """Invite ``user`` to join as a student; returns ``(invitation, new)``.
+
+        An invitation already waiting is returned as it is (``new`` False), so uploading a
+        class list again invites nobody twice. Members are not invited: ``(None, False)``.
+        """
+        if self.membership_of(user) is not None:
+            return None, False
+        waiting = self.invitation_of(user)
+        if waiting is not None:
+            return waiting, False
+        invitation = Invitation(user=user, invited_by=invited_by)
+        self.invitations.append(invitation)
+        return invitation, True
+
 
 class Membership(db.Model):
     __tablename__ = "memberships"
@@ -56,3 +82,27 @@ class Membership(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class Invitation(db.Model):
+    """A waiting invitation for an existing account to join a cohort as a student."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="invitations")
+    user: Mapped[User] = relationship(back_populates="invitations", foreign_keys=[user_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    def accept(self):
+        """Enrol the invited person as a student of the cohort; the invitation is used up."""
+        cohort = self.cohort
+        cohort.enrol(self.user)
+        db.session.delete(self)
+        return cohort

@@ -40,8 +40,11 @@ class SavedScenario(db.Model):
 
     @property
     def figures(self):
-        """The server's headline figures: ``[{key, label, value, unit, baseline}]``."""
-        return json.loads(self.summary)
+        """The server's headline figures: ``[{key, label, value, unit, baseline}]``.
+
+        Rows saved before results were checked may hold NaN or Infinity: those figures read as
+        None (shown as unavailable), so one old row cannot break a page or a JSON list."""
+        return json.loads(self.summary, parse_constant=lambda _name: None)
 
     @property
     def browser_report(self):

@@ -1,4 +1,9 @@
-"""Accounts, roles and password-reset links."""
+"""Accounts, roles and password-reset links.
+
+Who may manage whose account (``User.can_manage_user``) is the one rule behind every password
+link a tutor makes. Sessions carry the account's ``session_version`` in their user id, so
+setting a password ends every other session of that person (remember-me cookies included).
+"""
 import enum
 import hashlib
 import secrets
@@ -33,9 +38,18 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Who made the account (a tutor's class list, the admin's form); None for demo and shell accounts.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Part of the session's user id (``get_id``): bumping it signs out every session made before.
+    session_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
+    )
+    # Invitations to cohorts waiting for this person's answer (answered ones are deleted).
+    invitations: Mapped[list["Invitation"]] = relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Invitation.user_id",
+        order_by="Invitation.created_at",
     )
 
     def __repr__(self):
@@ -57,6 +71,10 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
+    def get_id(self):
+        """The session's user id: ``"<id>:<session_version>"`` (see ``models.load_user``)."""
+        return f"{self.id}:{self.session_version or 0}"
+
     @property
     def is_tutor(self):
         return self.role in (Role.TUTOR.value, Role.ADMIN.value)
@@ -66,7 +84,20 @@ class User(UserMixin, db.Model):
         return self.role == Role.ADMIN.value
 
     def set_password(self, password):
+        """Set the password and end every session made with the old one.
+
+        The session version goes up, so every signed-in browser and "keep me signed in" cookie
+        of this person stops working; unused password links stop working too. A view that
+        wants its own session to stay signed in signs in again (``login_user``) afterwards.
+        """
         self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+        if self.id is not None:
+            db.session.execute(
+                sa.update(PasswordReset)
+                .where(PasswordReset.user_id == self.id, PasswordReset.used_at.is_(None))
+                .values(used_at=utcnow())
+            )
 
     def check_password(self, password):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -84,12 +115,28 @@ class User(UserMixin, db.Model):
         )
 
     def can_manage_user(self, other):
-        """Admins manage everyone; tutors manage the students of their cohorts."""
+        """True if this user may make password links for ``other`` (manage their account).
+
+        Admins manage everyone. A tutor manages a student only if they teach EVERY cohort the
+        student is in, or made the account themselves and nobody has signed in with it yet:
+        a tutor who shares one student with another cohort cannot take over that student's
+        account. A student in no cohort is the admins' (or, until first sign-in, the creator's).
+        """
         if self.is_admin:
             return True
         if not self.is_tutor or other.role != Role.STUDENT.value:
             return False
-        return any(self.teaches(c) for c in other.cohorts(Role.STUDENT.value))
+        if other.created_by_id == self.id and other.last_login_at is None:
+            return True
+        cohorts = other.cohorts()
+        return bool(cohorts) and all(self.teaches(c) for c in cohorts)
+
+    def tutors_student(self, other):
+        """True if this user is an admin or tutors a cohort ``other`` studies in: who may read
+        a student's work (not manage their account, see ``can_manage_user``)."""
+        if self.is_admin:
+            return True
+        return self.is_tutor and any(self.teaches(c) for c in other.cohorts(Role.STUDENT.value))
 
 
 class PasswordReset(db.Model):

@@ -6,21 +6,16 @@ forms themselves do not add a second, prefixed token.
 """
 from datetime import timezone
 
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateTimeLocalInput
 
+from ..forms import TutorForm
 from .policy import COURSE_TIMEZONE, PolicyError, parse_time
 
 MAX_REASON = 2000
 MAX_COMMENT = 5000
-
-
-class TutorForm(FlaskForm):
-    class Meta:
-        csrf = False  # CSRFProtect checks the page's csrf_token on every POST
 
 
 class OverrideForm(TutorForm):

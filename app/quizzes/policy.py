@@ -126,6 +126,23 @@ class Policy:
         no_more = bool(self.attempts) and attempts_made >= self.attempts and not has_open_attempt
         return self._when(self.answers, now, due, last_attempt_done=no_more)
 
+    def feedback_without_answers(self):
+        """True when a student may read feedback on a submitted attempt while the correct answers
+        are still held back from them: then feedback must not state the answers.
+
+        Worked out from ``shows_feedback`` and ``shows_answers`` themselves, over every case that
+        matters: before and after the due time, after each attempt, with another one open or not.
+        """
+        due = self.due
+        moments = [due - timedelta(minutes=1), due] if due else [datetime(2000, 1, 1)]
+        last = self.attempts or 2  # no limit: a second attempt is always possible
+        for now in moments:
+            for made in range(1, last + 1):
+                for has_open in (False, True) if (not self.attempts or made < self.attempts) else (False,):
+                    if self.shows_feedback(now, due) and not self.shows_answers(now, due, made, has_open):
+                        return True
+        return False
+
     @staticmethod
     def _when(rule, now, due, last_attempt_done):
         if rule == "never":

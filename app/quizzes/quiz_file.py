@@ -17,9 +17,11 @@ import random
 import uuid as uuidlib
 from dataclasses import dataclass, field
 
+from flask import current_app
 from markupsafe import Markup
 
 from ..content import markdown_render
+from . import leak_check
 from . import policy as policy_mod
 from . import yaml_lines
 from .questions import base
@@ -48,15 +50,24 @@ class Quiz:
     def question(self, question_id):
         return next((q for q in self.questions if q.id == question_id), None)
 
-    def variant(self, seed):
-        """``(ordered questions, {question id: variables})`` for an attempt's ``seed``."""
+    def variant(self, seed, secret=None):
+        """``(ordered questions, {question id: variables})`` for an attempt's ``seed``.
+
+        Each question's variables also hold its option-token key for this attempt
+        (``base.KEY``), made with ``secret`` (default: the app's ``SECRET_KEY``); it is drawn
+        from no random numbers, so the order and values stay those of the seed."""
+        secret = current_app.secret_key if secret is None else secret
+        if not secret:
+            raise RuntimeError("SECRET_KEY is not set: quiz option tokens are made with it")
         rng = random.Random(f"{self.uuid}:{seed}")
         order = list(self.questions)
         if self.shuffle:
             rng.shuffle(order)
         variants = {}
         for question in self.questions:  # file order, so adding shuffle keeps the values
-            variants[question.id] = question.draw(random.Random(f"{self.uuid}:{seed}:{question.id}"))
+            variant = question.draw(random.Random(f"{self.uuid}:{seed}:{question.id}"))
+            variant[base.KEY] = base.attempt_key(secret, self.uuid, seed, question.id)
+            variants[question.id] = variant
         return order, variants
 
     @property
@@ -88,6 +99,7 @@ def load(path, rel_path, key):
     quiz.questions = _questions(data, rel_path, problems)
     if not quiz.questions and not any("questions" in m for _, m in problems):
         problems.append((data.line_of("questions"), "a quiz needs at least one question"))
+    problems.extend(leak_check.check(quiz))
     return quiz, problems
 
 

@@ -44,14 +44,42 @@ def start(quiz_uuid):
 def attempt(attempt_id):
     attempt, quiz = _own_attempt(attempt_id)
     service.close_if_overdue(attempt, quiz)
-    order, variants = quiz.variant(attempt.seed)
     if attempt.is_open:
-        return render_template("quizzes/take.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
-                               drafts=attempt.draft_responses, due=service.due_for(attempt.user_id, quiz))
+        return _take_page(attempt, quiz)
+    order, variants = quiz.variant(attempt.seed)
     attempts = service.attempts_of(attempt.user_id, quiz)
     shown = service.visibility(attempt, quiz, attempts)
     return render_template("quizzes/review.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
                            shown=shown, attempts=attempts, owner=attempt.user, tutor_view=False)
+
+
+def _take_page(attempt, quiz, sent=None):
+    """The attempt page; with ``sent`` (refused), what was sent is back in the boxes, each
+    refusal beside its question (400)."""
+    order, variants = quiz.variant(attempt.seed)
+    drafts = attempt.draft_responses
+    if sent is not None:
+        drafts.update(sent.responses)
+    page = render_template("quizzes/take.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
+                           drafts=drafts, due=service.due_for(attempt.user_id, quiz),
+                           errors=sent.errors if sent is not None else {}, max_chars=service.MAX_RESPONSE_CHARS)
+    return (page, 400) if sent is not None else page
+
+
+def _refused(attempt, quiz, sent, doing):
+    """An answer could not be taken (too long): nothing was stored; say so beside the question."""
+    if _wants_json():
+        field = next(iter(sent.errors))
+        return jsonify(saved=False, error="Not saved", message=sent.errors[field], errors=sent.errors,
+                       field=field), 400
+    count = len(sent.errors)
+    flash(f"Your answers were not {doing}: {'one answer is' if count == 1 else f'{count} answers are'} too long. "
+          "The text is still in the box; shorten it and try again.", "error")
+    return _take_page(attempt, quiz, sent)
+
+
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/quizzes/attempts/<int:attempt_id>/save")
@@ -59,8 +87,11 @@ def attempt(attempt_id):
 def save(attempt_id):
     """Autosave (JSON for the page's script) or 'Save and leave' (a plain form post)."""
     attempt, quiz = _own_attempt(attempt_id)
-    saved = service.save_drafts(attempt, service.responses_from(quiz, request.form))
-    if request.accept_mimetypes.best == "application/json":
+    sent = service.responses_from(quiz, attempt, request.form)
+    if sent.errors and service.accepts_answers(attempt):
+        return _refused(attempt, quiz, sent, "saved")
+    saved = not sent.errors and service.save_drafts(attempt, sent.responses)
+    if _wants_json():
         if not saved:
             return jsonify(saved=False, error="This attempt is closed: its time is up or it was submitted.",
                            review=url_for("quizzes.attempt", attempt_id=attempt.id)), 409
@@ -77,7 +108,11 @@ def save(attempt_id):
 def submit(attempt_id):
     attempt, quiz = _own_attempt(attempt_id)
     was_open, in_time = attempt.is_open, service.accepts_answers(attempt)
-    service.submit(attempt, quiz, service.responses_from(quiz, request.form))
+    sent = service.responses_from(quiz, attempt, request.form)
+    if sent.errors and in_time:
+        return _refused(attempt, quiz, sent, "submitted")
+    # Too late, or already submitted: what was sent is not taken (the drafts saved in time are graded).
+    service.submit(attempt, quiz, None if sent.errors else sent.responses)
     if was_open and not in_time:
         flash("The time for this attempt ran out, so it was graded on the answers saved before the deadline.",
               "info")

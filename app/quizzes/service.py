@@ -16,13 +16,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..content import current_course
 from ..extensions import db
+from ..inputs import InputError, check_length, clean_text
 from ..models import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from ..models.quiz import OPEN, SUBMITTED
 from ..models.user import utcnow
 from .policy import GRACE
 from .questions.base import GradeContext
 
-MAX_RESPONSE_CHARS = 20_000  # per answer: an essay of 3,000 words fits easily
+MAX_RESPONSE_CHARS = 20_000  # per answer: an essay of 3,000 words fits easily; longer is refused, never cut
 
 
 def quiz_or_none(quiz_uuid):
@@ -86,15 +87,55 @@ def accepts_answers(attempt, now=None):
     return attempt.is_open and (attempt.deadline is None or now <= attempt.deadline + GRACE)
 
 
-def responses_from(quiz, form):
-    """``{question id: response}`` for every question of ``quiz`` in ``form``, length-limited."""
-    responses = {}
+@dataclass
+class Sent:
+    """What a student sent: ``responses`` by question id (as parsed and cleaned), and ``errors``
+    by form field (``q-<id>``) for answers that cannot be taken. Nothing may be stored while
+    there are errors: the page shows them beside the questions, with the text still in place."""
+
+    responses: dict
+    errors: dict
+
+
+def responses_from(quiz, attempt, form):
+    """``Sent`` from ``form`` for every question of ``quiz`` in ``attempt``'s variant.
+
+    Option tokens of this attempt (and stable ones from an older page) become stored tokens;
+    every text is cleaned (``inputs.clean_text``); an answer over ``MAX_RESPONSE_CHARS`` is an
+    error naming the limit, never cut short."""
+    _, variants = quiz.variant(attempt.seed)
+    responses, errors = {}, {}
     for question in quiz.questions:
-        value = question.parse(form)
-        if len(json.dumps(value)) > MAX_RESPONSE_CHARS:
-            value = _truncate(value)
+        value = _cleaned(question.parse(form, variants[question.id]))
         responses[question.id] = value
-    return responses
+        try:
+            check_length("".join(_texts(value)), MAX_RESPONSE_CHARS, question.field, "This answer")
+        except InputError as error:
+            errors[question.field] = error.message
+    return Sent(responses, errors)
+
+
+def _cleaned(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    return value
+
+
+def _texts(value):
+    """Every text in a response (keys included): what its length is counted on."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
 
 
 def save_drafts(attempt, responses, now=None):
@@ -250,7 +291,3 @@ def visibility(attempt, quiz, attempts, now=None):
         answers=quiz.policy.shows_answers(now, due, submitted, has_open),
     )
 
-
-def _truncate(value):
-    """An over-long response kept as (cut) text: graded wrong, but nothing crashes."""
-    return (value if isinstance(value, str) else json.dumps(value))[:MAX_RESPONSE_CHARS]

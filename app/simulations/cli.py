@@ -71,7 +71,7 @@ def run(name, params, dataset, as_csv, as_json):
 @click.argument("scenario_id", type=int)
 def verify(scenario_id):
     """Re-run saved scenario SCENARIO_ID on the server; exit 1 unless the browser's figures agree."""
-    saved = db.session.get(SavedScenario, scenario_id)
+    saved = service.get_row(SavedScenario, scenario_id)
     if saved is None:
         _fail(f"no saved scenario {scenario_id}")
     ok, result = service.verify_saved(saved)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from sims import dataset as sims_dataset
 
 from ..extensions import db
+from ..inputs import clean_text
 from ..models import CityDataset, Cohort, Role
 from ..security import roles, signed_in
 from . import bp, service
@@ -37,8 +38,11 @@ def _page(form, problems=(), status=200):
 
 def _basename(filename, default):
     """The name the tutor's file had (problems name it), without any folder."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = clean_text((filename or "").replace("\\", "/").rsplit("/", 1)[-1], one_line=True)
     return name[:100] or default
+
+
+FILES = (("zones", "zones.csv"), ("flows", "flows.csv"), ("boundaries", "boundaries.geojson"))
 
 
 @bp.get("/simulations/datasets")
@@ -50,23 +54,25 @@ def datasets():
 @bp.post("/simulations/datasets")
 @roles(*TUTORS)
 def upload_dataset():
+    """Check everything at once (the form's fields and every line of the files); store only if all is well."""
     form = _form()
-    if not form.validate_on_submit():
-        return _page(form, status=400)
+    form_ok = form.validate_on_submit()
     problems = []
     texts, names = {}, {}
-    for key, default in (("zones", "zones.csv"), ("flows", "flows.csv"), ("boundaries", "boundaries.geojson")):
-        upload = form[key].data
+    for key, default in FILES:
+        upload = form[key].data if not form[key].errors else None  # a wrong file type is a form error
         names[key] = _basename(upload.filename, default) if upload else default
         texts[key] = service.decode_upload(upload.read(), names[key], problems) if upload else ""
-    cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data else None
-    if not problems:
-        city, problems = service.import_dataset(
-            current_user, form.name.data, cohort, texts["zones"], texts["flows"], texts["boundaries"],
-            form.focus.data, zones_file=names["zones"], flows_file=names["flows"],
-            boundaries_file=names["boundaries"],
-        )
-    if problems:
+    files = {"zones_file": names["zones"], "flows_file": names["flows"], "boundaries_file": names["boundaries"]}
+    # A file that cannot be read as text is reported alone: checking the others against it would mislead.
+    if not problems and not form_ok:
+        _, problems = service.check_files(texts["zones"], texts["flows"], texts["boundaries"], form.focus.data,
+                                          **files)
+    elif not problems:
+        cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data else None
+        city, problems = service.import_dataset(current_user, form.name.data, cohort, texts["zones"],
+                                                texts["flows"], texts["boundaries"], form.focus.data, **files)
+    if problems or not form_ok:
         return _page(form, problems, status=400)
     flash(f"Dataset “{city.name}” uploaded: {city.zone_count} zones. Students choose it in the simulations.",
           "success")
@@ -76,7 +82,7 @@ def upload_dataset():
 @bp.post("/simulations/datasets/<int:dataset_id>/delete")
 @roles(*TUTORS)
 def delete_dataset(dataset_id):
-    city = db.session.get(CityDataset, dataset_id) or abort(404)
+    city = service.get_row(CityDataset, dataset_id) or abort(404)
     if not service.may_delete(current_user, city):
         abort(403)
     name = city.name
@@ -91,7 +97,7 @@ def delete_dataset(dataset_id):
 @signed_in
 def dataset_json(dataset_id):
     """The dataset as ``sims.api.load_dataset`` takes it, for the browser's Python."""
-    city = db.session.get(CityDataset, dataset_id)
+    city = service.get_row(CityDataset, dataset_id)
     if city is None or not service.may_use(current_user, city):
         abort(404)
     response = Response(city.payload, mimetype="application/json")

@@ -1,9 +1,10 @@
 """The model pages: the list of models, each model's documentation, and the Python it runs."""
-from flask import abort, jsonify, render_template, request
+from flask import abort, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from sims import api
 
+from ..main.routes import error_response, wants_json
 from ..security import signed_in
 from . import bp, docs
 
@@ -41,15 +42,15 @@ def source(name):
 
 @bp.errorhandler(CSRFError)
 def csrf_refused(error):
-    """JSON callers get JSON; forms get the site's error page."""
-    if request.path.startswith("/api/"):
-        return jsonify(errors={"csrf": "Missing or expired security token: reload the page and try again."}), 400
-    return render_template("main/error.html", code=400, title="Bad request",
-                           message="Your form expired or was sent from another site. Go back, reload the page "
-                                   "and send it again."), 400
+    """JSON callers get JSON (the script shows ``errors``); forms get the site's error page."""
+    if wants_json():
+        return error_response(400, "Missing or expired security token: reload the page and try again.", "csrf")
+    return error_response(400, "Your form expired or was sent from another site. Go back, reload the page "
+                               "and send it again.")
 
 
 @bp.errorhandler(413)
 def too_large(_error):
-    return render_template("main/error.html", code=413, title="Too large",
-                           message="The files you sent are too large (5 MB at most in all)."), 413
+    limit = (request.max_content_length or 0) / 1024 / 1024
+    what = "The files you sent are" if request.endpoint == "simulations.upload_dataset" else "What you sent is"
+    return error_response(413, f"{what} too large ({limit:.0f} MB at most in all). Nothing was saved.")

@@ -1,8 +1,9 @@
 """JSON API for saved scenarios, called by the simulation pages' script.
 
 POST and DELETE need the CSRF token in the ``X-CSRFToken`` header. Answers are JSON, errors
-included: ``{"errors": {field: message}}`` for a scenario that cannot be saved, 404 for a
-scenario the caller may not see (whether or not it exists), 401 when not signed in.
+included, in the site's shape ``{"error", "message", "errors": {field: message}, "field"}``:
+400 with every field's message for a scenario that cannot be saved, 404 for a scenario the
+caller may not see (whether or not it exists), 401 when not signed in.
 """
 from datetime import timezone
 
@@ -12,6 +13,7 @@ from flask_login import current_user
 from sims import api
 
 from ..extensions import db
+from ..main.routes import error_response
 from ..models import SavedScenario
 from ..security import signed_in
 from . import bp, service
@@ -32,7 +34,8 @@ def record(saved):
 def api_needs_sign_in():
     """A script gets 401, not the sign-in page's HTML (``@signed_in`` would redirect)."""
     if request.path.startswith("/api/") and not current_user.is_authenticated:
-        return jsonify(error="Sign in to save and read scenarios."), 401
+        message = "Sign in to save and read scenarios."
+        return jsonify(error="Sign in needed", message=message, errors={"request": message}), 401
     return None
 
 
@@ -45,11 +48,18 @@ def api_not_stored(response):
 
 
 def _not_found():
-    return jsonify(error="No such scenario."), 404
+    return error_response(404, "No such scenario.")
+
+
+def refused(errors, code=400):
+    """``{field: message}`` as the site's JSON error; ``message`` says it all in one sentence or list."""
+    field, first = next(iter(errors.items()))
+    message = first if len(errors) == 1 else f"{len(errors)} problems: " + " ".join(errors.values())
+    return error_response(code, message, field, errors)
 
 
 def _visible(scenario_id):
-    saved = db.session.get(SavedScenario, scenario_id)
+    saved = service.get_row(SavedScenario, scenario_id)
     return saved if saved is not None and service.may_view(current_user, saved) else None
 
 
@@ -58,7 +68,7 @@ def _visible(scenario_id):
 def api_list():
     name = request.args.get("scenario") or None
     if name is not None and name not in api.SCENARIOS:
-        return jsonify(errors={"scenario": f"Unknown model {name!r}."}), 400
+        return refused({"scenario": f"Unknown model {name!r} (known: {', '.join(api.SCENARIOS)})."})
     return jsonify(scenarios=[record(s) for s in service.scenarios_of(current_user, name)])
 
 
@@ -68,7 +78,7 @@ def api_save():
     payload = request.get_json(silent=True)
     saved, errors = service.save_scenario(current_user, payload)
     if errors:
-        return jsonify(errors=errors), 400
+        return refused(errors)
     response = jsonify(record(saved))
     response.status_code = 201
     response.headers["Location"] = url_for("simulations.api_get", scenario_id=saved.id)
@@ -85,7 +95,7 @@ def api_get(scenario_id):
 @bp.delete("/api/scenarios/<int:scenario_id>")
 @signed_in
 def api_delete(scenario_id):
-    saved = db.session.get(SavedScenario, scenario_id)
+    saved = service.get_row(SavedScenario, scenario_id)
     if saved is None or saved.user_id != current_user.id:
         return _not_found()
     db.session.delete(saved)

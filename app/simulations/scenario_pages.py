@@ -6,13 +6,14 @@ from sims import api
 
 from ..content import current_course
 from ..extensions import db
+from ..inputs import InputError, read_int
 from ..models import Cohort, SavedScenario
 from ..security import require_cohort_tutor, roles, signed_in
 from . import bp, service
 
 
 def _visible_or_404(scenario_id):
-    saved = db.session.get(SavedScenario, scenario_id)
+    saved = service.get_row(SavedScenario, scenario_id)
     if saved is None or not service.may_view(current_user, saved):
         abort(404)
     return saved
@@ -76,7 +77,7 @@ def verify(scenario_id):
 @bp.post("/scenarios/<int:scenario_id>/delete")
 @signed_in
 def delete_scenario(scenario_id):
-    saved = db.session.get(SavedScenario, scenario_id)
+    saved = service.get_row(SavedScenario, scenario_id)
     if saved is None or saved.user_id != current_user.id:
         abort(404)
     title = saved.title
@@ -89,8 +90,9 @@ def delete_scenario(scenario_id):
 @bp.get("/scenarios/compare")
 @signed_in
 def compare():
-    ids = [request.args.get(k, type=int) for k in ("a", "b")]
-    if None in ids:
+    try:
+        ids = [read_int(request.args.get(k), k, 1, service.MAX_ID) for k in ("a", "b")]
+    except InputError:  # missing, or not an id
         flash("Choose two scenarios to compare.", "error")
         return redirect(url_for("simulations.my_scenarios"))
     a, b = (_visible_or_404(i) for i in ids)
@@ -127,7 +129,7 @@ def _figure_pairs(a, b):
 @bp.get("/cohorts/<int:cohort_id>/scenarios")
 @roles("tutor", "admin")
 def cohort_scenarios(cohort_id):
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = service.get_row(Cohort, cohort_id)
     require_cohort_tutor(cohort)
     return render_template("simulations/cohort_scenarios.html", cohort=cohort,
                            scenarios=service.scenarios_of_cohort(cohort), titles=_model_titles())

@@ -4,26 +4,40 @@ The browser runs the models (Pyodide) for speed; the server runs the same ``sims
 CPython whenever a figure is kept, so what is stored, compared or graded is always the server's
 own recomputation. No Flask request code here: callers pass the user.
 """
+import codecs
 import json
 import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer, joinedload
 
-from sims import api
+from sims import api, city_files
 from sims import dataset as sims_dataset
 from sims.params import ParamError, resolve
+from sims.results import ModelError
 
 from ..extensions import db
+from ..inputs import clean_text, finite
 from ..models import CityDataset, Membership, Role, SavedScenario
 
 BUILT_IN = sims_dataset.CAMBRIDGE
 MAX_SYNTHETIC = sims_dataset.MAX_ZONES
 MAX_SAVED = 200
 MAX_TITLE = 120
+MAX_DATASET_NAME = 120
+MAX_FOCUS = city_files.MAX_ID_CHARS
 MAX_FIGURES = 50
 CITY = re.compile(r"city:(\d{1,12})")
 UNIT_UUID = re.compile(r"[A-Za-z0-9-]{1,36}")
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+
+
+def get_row(model, row_id, **options):
+    """``db.session.get`` for an id someone sent: an id beyond any table's range is simply not
+    found (None), where PostgreSQL would refuse the query (a 500)."""
+    return db.session.get(model, row_id, **options) if 0 < row_id <= MAX_ID else None
 
 
 class DatasetUnavailable(ParamError):
@@ -81,7 +95,7 @@ def dataset_spec(key, user=None):
             raise DatasetUnavailable(f"a synthetic city has 2 to {MAX_SYNTHETIC} zones")
         return key
     if match := CITY.fullmatch(key):
-        city = db.session.get(CityDataset, int(match.group(1)))
+        city = get_row(CityDataset, int(match.group(1)))
         if city is None or (user is not None and not may_use(user, city)):
             raise DatasetUnavailable(f"there is no dataset {key} that you may use")
         return city.data
@@ -95,7 +109,7 @@ def dataset_label(key):
     if (size := sims_dataset.synthetic_size(key)) is not None:
         return sims_dataset.synthetic_name(size)
     if match := CITY.fullmatch(key):
-        city = db.session.get(CityDataset, int(match.group(1)), options=[defer(CityDataset.payload)])
+        city = get_row(CityDataset, int(match.group(1)), options=[defer(CityDataset.payload)])
         return city.name if city else f"{key} (deleted)"
     return key
 
@@ -122,11 +136,12 @@ def save_scenario(user, payload):
     if module is None:
         errors["scenario"] = f"Unknown model {name!r} (known: {', '.join(api.SCENARIOS)})."
     title = payload.get("title")
-    title = title.strip() if isinstance(title, str) else ""
+    title = clean_text(title, one_line=True) if isinstance(title, str) else ""
     if not title:
         errors["title"] = "Give the scenario a title."
     elif len(title) > MAX_TITLE:
-        errors["title"] = f"Use at most {MAX_TITLE} characters (this title has {len(title)})."
+        errors["title"] = (f"The title is too long: at most {MAX_TITLE} characters (this one has {len(title):,}). "
+                           "Shorten it and save again.")
     params = payload.get("params") or {}
     if not isinstance(params, dict):
         errors["params"] = "Send the parameters as an object of name: value pairs."
@@ -154,6 +169,8 @@ def save_scenario(user, payload):
         return None, errors
     try:
         result = api.run(name, params, spec)
+    except ModelError as error:  # NaN or infinite figures: never stored, never sent
+        return None, {"result": f"Not saved: {error}"}
     except ParamError as error:
         return None, {"params": str(error)}
     if browser is not None:
@@ -208,7 +225,7 @@ def may_view(user, saved):
     """The owner, a tutor of a cohort the owner studies in, or an admin."""
     if saved.user_id == user.id:
         return True
-    return user.can_manage_user(saved.user)
+    return user.tutors_student(saved.user)
 
 
 def _browser_report(value):
@@ -222,22 +239,17 @@ def _browser_report(value):
     if isinstance(value, dict):
         for key in ("model_version", "data_version"):
             if isinstance(value.get(key), str):
-                versions[key] = value[key][:200]
+                versions[key] = clean_text(value[key], one_line=True)[:200]
         value = value.get("summary")
     if not isinstance(value, list) or len(value) > MAX_FIGURES:
         return None, f"Send the browser's figures as a list of at most {MAX_FIGURES} {{key, value}} objects."
     figures = []
     for item in value:
         number = item.get("value") if isinstance(item, dict) else None
-        if not (isinstance(item, dict) and isinstance(item.get("key"), str) and _finite(number)):
+        if not (isinstance(item, dict) and isinstance(item.get("key"), str) and finite(number)):
             return None, "Each of the browser's figures needs a text key and a numeric value."
-        figures.append({"key": item["key"][:80], "value": number})
+        figures.append({"key": clean_text(item["key"], one_line=True)[:80], "value": number})
     return {**versions, "summary": figures}, None
-
-
-def _finite(number):
-    return isinstance(number, (int, float)) and not isinstance(number, bool) and abs(number) != float("inf") \
-        and number == number
 
 
 def _dumps(data):
@@ -247,46 +259,90 @@ def _dumps(data):
 # -- bring your own city -------------------------------------------------------------------
 
 def decode_upload(data, filename, problems):
-    """An uploaded file's text (UTF-8, with or without a byte-order mark); problems name the line."""
-    if not data:
+    """An uploaded file's text (UTF-8, with or without a byte-order mark), or "" after a problem
+    naming the file and line: empty, a spreadsheet, UTF-16 or another encoding."""
+    save_as = "save it as UTF-8 text" if filename.lower().endswith(("json", "geojson")) else \
+        "in a spreadsheet, save it as “CSV UTF-8”"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.append(f"{filename}:1: this file is UTF-16 text (“Unicode text”); {save_as}")
+        return ""
+    if data.startswith(b"PK\x03\x04"):
+        problems.append(f"{filename}:1: this is a spreadsheet or a zip file, not text; {save_as}")
+        return ""
+    if data.count(b"\x00") > max(8, len(data) // 100):  # a stray NUL in a text file is only cleaned away
+        line = data[:data.find(b"\x00")].count(b"\n") + 1
+        problems.append(f"{filename}:{line}: this is not a text file (it holds NUL bytes); {save_as}")
         return ""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        problems.append(f"{filename}:{line}: not UTF-8 text (in a spreadsheet, save it as “CSV UTF-8”)")
+        problems.append(f"{filename}:{line}: not UTF-8 text ({save_as})")
         return ""
+    if not text.strip():
+        problems.append(f"{filename}:1: the file is empty")
+        return ""
+    return text
 
 
-def import_dataset(owner, name, cohort, zones_text, flows_text, boundaries_text, focus,
-                   zones_file="zones.csv", flows_file="flows.csv", boundaries_file="boundaries.geojson"):
-    """Check and store a tutor's city: ``(CityDataset, [])`` or ``(None, ["file:line: message", ...])``.
+def _cell(text):
+    return clean_text(text, one_line=True)
+
+
+def check_files(zones_text, flows_text, boundaries_text, focus, zones_file="zones.csv", flows_file="flows.csv",
+                boundaries_file="boundaries.geojson"):
+    """A tutor's files checked: ``(dataset dict, [])`` or ``(None, ["file:line: message", ...])``.
 
     Zones and flows CSVs make a new city (boundaries optional). A boundaries file alone is
     attached to the built-in Cambridge data, its features matched to zones by ``zone_id``.
     """
     problems = []
-    name = (name or "").strip()
-    focus = (focus or "").strip() or None
-    if not name:
-        problems.append("name: give the dataset a name")
-    if cohort is not None and not owner.teaches(cohort):
-        problems.append(f"cohort: you do not tutor {cohort.name}")
-    if not (zones_text or "").strip() and not (flows_text or "").strip():
-        if not (boundaries_text or "").strip():
+    focus = _cell(focus) or None
+    if focus is not None and len(focus) > MAX_FOCUS:
+        problems.append(f"focus: the focus zone is too long: at most {MAX_FOCUS} characters (a zone_id)")
+        focus = None
+    zones_text, flows_text, boundaries_text = (t if (t or "").strip() else "" for t in
+                                               (zones_text, flows_text, boundaries_text))
+    data = None
+    if not zones_text and not flows_text:
+        if not boundaries_text:
             problems.append("Upload a zones CSV and a flows CSV, or only a boundaries GeoJSON file "
                             "to draw the built-in Cambridge data.")
             return None, problems
         data = _cambridge_with_boundaries(boundaries_text, boundaries_file, focus, problems)
+    elif not zones_text or not flows_text:
+        missing, given = ("zones", flows_file) if not zones_text else ("flows", zones_file)
+        problems.append(f"Upload a {missing} CSV too: a city needs both a zones and a flows file "
+                        f"(only {given} was sent).")
     else:
         try:
             data = sims_dataset.from_csv(
-                zones_text or "", flows_text or "", name=name, id="city", focus=focus,
-                boundaries_text=boundaries_text or None, zones_file=zones_file, flows_file=flows_file,
-                boundaries_file=boundaries_file,
+                zones_text, flows_text, id="city", focus=focus, boundaries_text=boundaries_text or None,
+                zones_file=zones_file, flows_file=flows_file, boundaries_file=boundaries_file, clean=_cell,
             ).to_dict()
         except sims_dataset.DatasetError as error:
             problems.extend(error.problems)
+    if problems:
+        return None, [clean_text(p) for p in problems]  # they quote the files, which may hold anything
+    return data, []
+
+
+def import_dataset(owner, name, cohort, zones_text, flows_text, boundaries_text, focus,
+                   zones_file="zones.csv", flows_file="flows.csv", boundaries_file="boundaries.geojson"):
+    """Check and store a tutor's city: ``(CityDataset, [])`` or ``(None, ["file:line: message", ...])``;
+    nothing is stored unless every check passes."""
+    problems = []
+    name = _cell(name)
+    if not name:
+        problems.append("name: give the dataset a name")
+    elif len(name) > MAX_DATASET_NAME:
+        problems.append(f"name: the name is too long: at most {MAX_DATASET_NAME} characters (this one has "
+                        f"{len(name):,})")
+    if cohort is not None and not owner.teaches(cohort):
+        problems.append(f"cohort: you do not tutor {cohort.name}")
+    data, file_problems = check_files(zones_text, flows_text, boundaries_text, focus, zones_file, flows_file,
+                                      boundaries_file)
+    problems.extend(file_problems)
     if problems:
         return None, problems
     city = CityDataset(name=name, owner_id=owner.id, cohort_id=cohort.id if cohort else None, payload="{}",

@@ -5,6 +5,7 @@
 // last event id it saw). Where a network blocks them, the page falls back to asking
 // /events?after=N. A note is kept in localStorage with an idempotency key until the server
 // confirms it, and resent (same key) when the connection returns: the server stores it once.
+// A note the server refuses is kept on the phone under "Not sent" (see the outbox below).
 (function () {
   "use strict";
   const room = document.getElementById("live-room");
@@ -139,76 +140,303 @@
     };
   }
 
+  // After a failed poll, wait 1 s, 2 s, 4 s, then 5 s, a random half to whole of it each time:
+  // the phones of a room that lost the server come back spread out, not all at once.
+  function pollPause(tries) {
+    const ceiling = Math.min(5000, 1000 * 2 ** Math.min(tries - 1, 3));
+    return new Promise((done) => setTimeout(done, ceiling / 2 + Math.random() * ceiling / 2));
+  }
+
   async function poll() {
     if (polling) return;
     polling = true;
     say("Live.");
+    let tries = 0;
     while (true) {
       try {
-        const response = await fetch(room.dataset.pollUrl + "?wait=20&after=" + after, { credentials: "same-origin" });
+        const response = await fetch(room.dataset.pollUrl + "?wait=20&after=" + after,
+          { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (response.ok) {
           const reply = await response.json();
           reply.events.forEach(apply);
           after = Math.max(after, reply.last || 0);
+          tries = 0;
           say("Live.");
         } else {
           say("Reconnecting…");
-          await new Promise((done) => setTimeout(done, 2000));
+          await pollPause(++tries);
         }
       } catch (e) {
         say(navigator.onLine === false ? "Offline: waiting for the connection." : "Reconnecting…");
-        await new Promise((done) => setTimeout(done, 1000));
+        await pollPause(++tries);
       }
     }
   }
 
   // -- sending answers, with an outbox -------------------------------------------------------
-  function outbox() {
-    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return []; }
+  // Each answer waits in the outbox (localStorage) with its idempotency key until the server has
+  // answered it, and each is sent on its own: one answer never holds up the others.
+  // - Taken (2xx): it leaves the outbox.
+  // - Refused (any other 4xx but 408 and 429: the activity has closed, a field was refused, it is
+  //   too large, the page's form has expired): sending it again would be refused again, so it
+  //   moves to this phone's "Not sent" list with the server's reason, where its writer can copy,
+  //   edit or discard it. It stays there (localStorage, across reloads) until they discard it.
+  // - Not answered (no network, 5xx, 408, 429): tried again after a wait that doubles each time
+  //   (1 s, 2 s, 4 s... at most 30 s, or the server's Retry-After), each wait a random half to
+  //   whole of that, so a room of phones coming back online does not resend all at one moment.
+  //   The connection coming back ("online") sends what is waiting at once.
+  const refusedKey = "leadup-live-refused-" + room.dataset.code;
+  const refusedList = room.querySelector("[data-refused]");
+  const refusedStatus = room.querySelector("[data-refused-status]");
+
+  function stored(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
   }
-  function keepOutbox(items) {
-    try { localStorage.setItem(outboxKey, JSON.stringify(items)); } catch (e) { /* private mode */ }
+  function store(key, items) {  // false when the phone would not keep it (full, or private mode)
+    try { localStorage.setItem(key, JSON.stringify(items)); return true; } catch (e) { return false; }
   }
+  function outbox() { return stored(outboxKey); }
+  function keepOutbox(items) { return store(outboxKey, items); }
+  function changeItem(key, change) { keepOutbox(outbox().map((item) => (item.key === key ? change(item) : item))); }
+  function dropItem(key) { keepOutbox(outbox().filter((item) => item.key !== key)); }
   function newKey() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
   }
   function tell(text) {
     const slot = room.querySelector("[data-post-status]");
     if (slot) slot.textContent = text;
+    else if (refusedStatus) refusedStatus.textContent = text;
   }
 
+  // What the person sent, in words, for the "Not sent" list: the note's text (read from the
+  // answer itself, so it is not stored twice), or the options they chose.
+  function describe(form) {
+    if (form.elements.text) return null;
+    const parts = [];
+    for (const field of form.elements) {
+      if (field.type === "hidden" || field.type === "submit" || field.type === "button" || !field.name) continue;
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) continue;
+      let shown = field.value;
+      if (field.tagName === "SELECT") shown = field.selectedIndex >= 0 ? field.options[field.selectedIndex].text : "";
+      else if (field.type === "radio" || field.type === "checkbox") shown = field.labels && field.labels[0] ? field.labels[0].textContent : field.value;
+      shown = String(shown).trim();
+      if (shown) parts.push(shown);
+    }
+    return parts.join("; ");
+  }
+
+  const REASONS = {
+    400: "The server could not take what was sent.",
+    403: "You are not in this session any more.",
+    404: "This session or activity is no longer there.",
+    409: "The activity it was written for has closed.",
+    413: "It is too large to send.",
+  };
+  function reasonOf(status, reply) {
+    return (reply && (reply.message || reply.error)) || REASONS[status] || "The server did not take it (error " + status + ").";
+  }
+
+  function waitAfter(tries, response) {
+    const asked = response ? Number(response.headers.get("Retry-After")) : NaN;
+    if (asked > 0) return Math.min(asked, 300) * 1000 * (1 + Math.random() * 0.2);
+    const ceiling = Math.min(30000, 1000 * 2 ** Math.min(tries - 1, 5));
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  }
+
+  // One try: {outcome: "sent" | "refused" | "retry", reason, field, response}.
   async function send(item) {
     const body = new FormData();
     for (const [name, value] of item.entries) body.append(name, value);
     body.set("csrf_token", token);
-    const response = await fetch(item.action, {
-      method: "POST", body, credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": token },
-    });
-    const reply = await response.json().catch(() => ({}));
-    if (response.ok && !response.redirected) return { done: true };
-    if ([403, 409, 422].includes(response.status)) return { done: true, error: reply.error || "Not accepted." };
-    return { done: false };
+    let response;
+    try {
+      response = await fetch(item.action, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": token },
+      });
+    } catch (e) {
+      return { outcome: "retry" };  // no network, or the connection dropped: nothing was answered
+    }
+    const reply = await response.json().catch(() => null);
+    const status = response.status;
+    if (response.ok && !response.redirected) return { outcome: "sent" };
+    if (status === 408 || status === 429 || status >= 500) return { outcome: "retry", response };
+    if (response.ok) {  // sent on to another page instead of answered: not confirmed
+      return { outcome: "refused", reason: "The server did not confirm it: check whether it arrived before sending it again." };
+    }
+    return { outcome: "refused", reason: reasonOf(status, reply), field: (reply && reply.field) || "" };
   }
 
   let flushing = false;
+  let again = false;
+  let timer = null;
   async function flush() {
-    if (flushing) return;
+    if (flushing) { again = true; return; }
     flushing = true;
     try {
-      for (const item of outbox()) {
-        let result;
-        try { result = await send(item); } catch (e) { result = null; }
-        if (!result || !result.done) {
-          tell("Offline: kept on this phone and sent when the connection returns.");
-          break;
+      do {
+        again = false;
+        for (const item of outbox()) {
+          if ((item.due || 0) > Date.now()) continue;
+          const result = await send(item);
+          if (result.outcome === "sent") {
+            dropItem(item.key);
+            tell("Sent.");
+          } else if (result.outcome === "refused") {
+            refuse(item, result);
+          } else {
+            const tries = (item.tries || 0) + 1;
+            const wait = waitAfter(tries, result.response);
+            changeItem(item.key, (kept) => Object.assign(kept, { tries, due: Date.now() + wait }));
+            tell(result.response
+              ? "The server is busy: kept on this phone and tried again in " + Math.ceil(wait / 1000) + " s."
+              : navigator.onLine === false ? "Offline: kept on this phone and sent when the connection returns."
+                : "No answer from the server: kept on this phone and tried again in " + Math.ceil(wait / 1000) + " s.");
+          }
         }
-        keepOutbox(outbox().filter((other) => other.key !== item.key));
-        tell(result.error || "Sent.");
-      }
+      } while (again);
     } finally {
       flushing = false;
+      schedule();
     }
+  }
+  function schedule() {
+    clearTimeout(timer);
+    const items = outbox();
+    if (!items.length) return;
+    const next = Math.min(...items.map((item) => item.due || 0));
+    timer = setTimeout(flush, Math.max(0, next - Date.now()));
+  }
+  function flushAllNow() {  // the connection is back: what was waiting goes now
+    keepOutbox(outbox().map((item) => Object.assign(item, { due: 0 })));
+    flush();
+  }
+
+  // -- answers the server refused: "Not sent" ---------------------------------------------------
+  // Refused answers the phone had no room to keep (a very long one, a full phone): shown on
+  // this page only, with a warning to copy them.
+  let unsaved = [];
+  function refusedItems() { return stored(refusedKey).concat(unsaved); }
+  function forget(key) {
+    store(refusedKey, stored(refusedKey).filter((other) => other.key !== key));
+    unsaved = unsaved.filter((other) => other.key !== key);
+  }
+
+  function refuse(item, result) {
+    const typed = item.entries.find(([name]) => name === "text");
+    const entry = { key: item.key, text: item.text != null ? item.text : (typed ? typed[1] : ""), reason: result.reason,
+      field: result.field || "", editable: Boolean(typed), at: Date.now() };
+    const kept = stored(refusedKey).filter((other) => other.key !== item.key).concat([entry]);
+    let saved = store(refusedKey, kept);  // kept first, then out of the outbox: never in neither
+    dropItem(item.key);
+    if (!saved) saved = store(refusedKey, kept);  // the room it took in the outbox is free now
+    if (!saved) unsaved.push(entry);
+    tell("Not sent: " + result.reason + (saved ? " It is kept on this phone under “Not sent”." :
+      " This phone has no room to keep it once you leave this page: copy it now, under “Not sent”."));
+    showRefused();
+  }
+
+  function noteBox() {
+    const box = room.querySelector("form[data-answer-form] [name=text]");
+    return box && (box.tagName === "TEXTAREA" || box.type === "text") ? box : null;
+  }
+
+  function refusedButton(label, action, text) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button secondary small-button";
+    button.dataset.refusedAction = action;
+    button.textContent = label;
+    const hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = " “" + String(text).slice(0, 40) + "”";
+    button.append(hint);
+    return button;
+  }
+
+  function showRefused() {
+    if (!refusedList) return;
+    const list = refusedList.querySelector("[data-refused-list]");
+    const items = refusedItems();
+    const box = noteBox();
+    list.replaceChildren();
+    for (const entry of items) {
+      const item = document.createElement("li");
+      item.className = "card";
+      item.dataset.key = entry.key;
+      const text = document.createElement("p");
+      text.className = "learner-text";
+      text.textContent = entry.text || "(empty)";  // text, never HTML
+      const reason = document.createElement("p");
+      reason.className = "small";
+      const why = document.createElement("strong");
+      why.textContent = "Why: ";
+      reason.append(why, String(entry.reason || ""));
+      const actions = document.createElement("div");
+      actions.className = "button-row";
+      actions.append(refusedButton("Copy", "copy", entry.text));
+      if (box && entry.editable) actions.append(refusedButton("Edit", "edit", entry.text));
+      actions.append(refusedButton("Discard", "discard", entry.text));
+      item.append(text, reason, actions);
+      list.append(item);
+    }
+    refusedList.hidden = items.length === 0;
+  }
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (e) {  // no clipboard API (a plain-http address): the old way
+      const area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.append(area);
+      area.select();
+      let copied = false;
+      try { copied = document.execCommand("copy"); } catch (e2) { copied = false; }
+      area.remove();
+      return copied;
+    }
+  }
+
+  if (refusedList) {
+    refusedList.addEventListener("click", async (event) => {
+      const button = event.target.closest("button[data-refused-action]");
+      if (!button) return;
+      const key = button.closest("li").dataset.key;
+      const entry = refusedItems().find((other) => other.key === key);
+      if (!entry) { showRefused(); return; }
+      const action = button.dataset.refusedAction;
+      if (action === "copy") {
+        const copied = await copyText(entry.text);
+        refusedStatus.textContent = copied ? "Copied: you can paste it anywhere." :
+          "This phone would not copy it: select the text and copy it yourself.";
+      } else if (action === "edit") {
+        const box = noteBox();
+        if (!box) return;
+        if (box.value.trim() && box.value !== entry.text) {  // never write over what they are typing
+          tell("The box already has text: send it or clear it first, then press Edit again.");
+          box.focus();
+          return;
+        }
+        box.value = entry.text;
+        box.form.dataset.replaces = key;  // sending it takes it off "Not sent"
+        box.focus();
+        tell("Your note is back in the box: change it if you need to, then send it.");
+      } else if (action === "discard") {
+        const index = refusedItems().findIndex((other) => other.key === key);
+        forget(key);
+        showRefused();
+        refusedStatus.textContent = "Discarded.";
+        const rest = refusedList.querySelectorAll("[data-refused-list] li");
+        const next = rest[Math.min(index, rest.length - 1)];
+        const focus = next ? next.querySelector("button") : (noteBox() || refusedStatus);
+        if (focus === refusedStatus) refusedStatus.tabIndex = -1;
+        focus.focus();
+      }
+    });
   }
 
   room.addEventListener("submit", (event) => {
@@ -219,15 +447,27 @@
     const text = form.elements.text;
     if (text && !text.value.trim()) { tell("Write something first."); return; }
     const key = form.elements.key.value || newKey();
-    keepOutbox(outbox().concat([{ action: form.getAttribute("action"), key, entries }]));
+    const item = { action: form.getAttribute("action"), key, entries };
+    const words = describe(form);
+    if (words !== null) item.text = words;
+    if (!keepOutbox(outbox().concat([item]))) {  // nothing sent, nothing cleared: they lose nothing
+      tell("This phone has no room to keep this answer, so it was not sent. Shorten it, or copy it somewhere safe.");
+      return;
+    }
+    if (form.dataset.replaces) {  // an edited refused note: its text is in the outbox now
+      forget(form.dataset.replaces);
+      delete form.dataset.replaces;
+      showRefused();
+    }
     form.elements.key.value = newKey();  // the next answer is a new one
     if (text) text.value = "";
     tell("Sending…");
     flush();
   });
-  window.addEventListener("online", flush);
-  setInterval(flush, 5000);
-  if (outbox().length) flush();
+  window.addEventListener("online", flushAllNow);
+  window.addEventListener("storage", (event) => { if (event.key === refusedKey) showRefused(); });  // another tab
+  showRefused();
+  if (outbox().length) flushAllNow();
 
   stream();
 })();

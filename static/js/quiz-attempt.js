@@ -5,6 +5,8 @@
 // closed tab loses nothing: on the next visit unsaved answers are put back and saved. The
 // review page of a submitted attempt removes that copy.
 // When a deadline is set, a countdown shows the time left and the form is submitted at zero.
+// An answer the server refuses (too long: it says why, per field) is never reported as saved:
+// the reason is shown beside the question, and the text stays in the box and on the device.
 (function () {
   "use strict";
   const page = document.getElementById("quiz-attempt");
@@ -25,8 +27,65 @@
   let saving = false;
   let again = false;
   let submitting = false;
+  let unsaved = false;  // changes the server has not confirmed (even if the device could not keep them)
+  const maxChars = Number(form.dataset.maxChars) || 0;
 
   function say(text) { status.textContent = text; }
+
+  // -- refusals beside their questions ---------------------------------------------------------
+  function fieldsOf(name) {
+    return Array.from(form.elements).filter((el) => el.name === name || el.name.startsWith(name + "-"));
+  }
+
+  function showError(name, message) {
+    const box = form.querySelector('[data-field-error="' + name + '"]');
+    if (!box) return false;
+    box.textContent = message;
+    box.hidden = false;
+    for (const el of fieldsOf(name)) {
+      el.setAttribute("aria-invalid", "true");
+      const ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (!ids.includes(box.id)) el.setAttribute("aria-describedby", [box.id].concat(ids).join(" "));
+    }
+    return true;
+  }
+
+  function clearErrors() {
+    for (const box of form.querySelectorAll("[data-field-error]")) {
+      if (box.hidden) continue;
+      box.hidden = true;
+      box.textContent = "";
+      for (const el of fieldsOf(box.dataset.fieldError)) el.removeAttribute("aria-invalid");
+    }
+  }
+
+  function characters(text) {
+    return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) || []).length;
+  }
+
+  // Answers over the limit, found on the device (when the request was too large to be read).
+  function tooLongHere() {
+    const found = {};
+    if (!maxChars) return found;
+    for (const el of form.elements) {
+      if (!el.name || !el.name.startsWith("q-") || typeof el.value !== "string") continue;
+      const count = characters(el.value.replace(/\r\n?/g, "\n").trim());
+      if (count > maxChars) {
+        found[el.name] = "This answer is too long: at most " + maxChars.toLocaleString("en-GB") +
+          " characters (this has " + count.toLocaleString("en-GB") + "). Nothing was saved; shorten it and it will be saved.";
+      }
+    }
+    return found;
+  }
+
+  function refused(errors, fallback) {
+    const names = Object.keys(errors || {});
+    const shown = names.filter((name) => showError(name, errors[name]));
+    say(shown.length
+      ? "Not saved: " + (shown.length === 1 ? "one answer is" : shown.length + " answers are") +
+        " too long (see the message beside it). Your answers are kept on this device."
+      : fallback);
+  }
 
   function entries() {
     const data = new FormData(form);
@@ -35,7 +94,8 @@
   }
 
   function keepLocally() {
-    try { localStorage.setItem(storeKey, JSON.stringify(entries())); } catch (e) { /* private mode */ }
+    unsaved = true;
+    try { localStorage.setItem(storeKey, JSON.stringify(entries())); } catch (e) { /* private mode, or too large */ }
   }
 
   function forgetLocal() {
@@ -71,8 +131,17 @@
       });
       const reply = await response.json().catch(() => ({}));
       if (response.ok && reply.saved) {
-        forgetLocal();
+        if (!again) { forgetLocal(); unsaved = false; }
+        clearErrors();
         say("All answers saved at " + new Date(reply.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+      } else if (response.status === 400 && reply.errors) {
+        clearErrors();
+        refused(reply.errors, "Not saved: " + (reply.message || "the server did not accept it.") +
+          " Your answers are kept on this device.");
+      } else if (response.status === 413) {
+        clearErrors();
+        refused(tooLongHere(), "Not saved: what you wrote is too large to send (2 MB at most in all). " +
+          "Your answers are kept on this device; shorten the longest one.");
       } else if (response.status === 409) {
         say(reply.error || "This attempt is closed.");
         if (reply.review) window.location.assign(reply.review);
@@ -98,7 +167,7 @@
   form.addEventListener("submit", () => { submitting = true; keepLocally(); });
   window.addEventListener("online", () => { save(); });
   window.addEventListener("beforeunload", (event) => {
-    if (!submitting && localStorage.getItem(storeKey)) { save(); event.preventDefault(); }
+    if (!submitting && (unsaved || localStorage.getItem(storeKey))) { save(); event.preventDefault(); }
   });
   if (restoreLocal()) { say("Answers from this device that had not reached the server were restored."); save(); }
 

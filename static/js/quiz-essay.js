@@ -2,9 +2,11 @@
 //
 // Each <textarea data-essay> may carry data-min-words and data-max-words. The count below it
 // (its [data-word-count] sibling) says how many words there are and whether that is too few or
-// too many. Submitting (not "Save and finish later") with an essay over twice the maximum is
-// stopped, with the reason shown and the essay focused. The page may include this file once
-// per essay: each textarea and form is set up only once.
+// too many. An essay over the characters one answer may have (the form's data-max-chars) gets
+// that said beside it, in its [data-field-error] box: it is kept on the device but cannot be
+// saved. Submitting (not "Save and finish later") with an essay over twice the maximum of words,
+// or over the characters, is stopped, with the reason shown and the essay focused. The page may
+// include this file once per essay: each textarea and form is set up only once.
 (function () {
   "use strict";
 
@@ -23,9 +25,42 @@
     return count + (count === 1 ? " word" : " words");
   }
 
+  function characters(text) {
+    return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) || []).length;
+  }
+
+  function maxChars(area) {
+    return (area.form && Number(area.form.dataset.maxChars)) || 0;
+  }
+
+  function overCharacters(area) {
+    const limit = maxChars(area);
+    return limit > 0 && characters(area.value.trim()) > limit;
+  }
+
   function tooLong(area) {
     const max = Number(area.dataset.maxWords) || 0;
-    return max > 0 && words(area.value) > 2 * max;
+    return (max > 0 && words(area.value) > 2 * max) || overCharacters(area);
+  }
+
+  // The refusal box beside the essay: the character limit, said before the server has to.
+  function showLimit(area) {
+    const box = area.parentElement.querySelector("[data-field-error]");
+    if (!box) return;
+    if (overCharacters(area)) {
+      const limit = maxChars(area).toLocaleString("en-GB");
+      box.textContent = "This answer is too long: at most " + limit + " characters (this has " +
+        characters(area.value.trim()).toLocaleString("en-GB") + "). It is kept on this device, but it " +
+        "cannot be saved or submitted until you shorten it.";
+      box.hidden = false;
+      box.dataset.limitShown = "1";
+      const ids = (area.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (!ids.includes(box.id)) area.setAttribute("aria-describedby", [box.id].concat(ids).join(" "));
+    } else if (box.dataset.limitShown || box.textContent.includes("too long")) {
+      box.hidden = true;
+      box.textContent = "";
+      delete box.dataset.limitShown;
+    }
   }
 
   function setUp(area) {
@@ -34,6 +69,7 @@
     const counter = area.parentElement.querySelector("[data-word-count]");
     const update = () => {
       if (counter) counter.textContent = note(area);
+      showLimit(area);
       if (tooLong(area)) area.setAttribute("aria-invalid", "true");
       else area.removeAttribute("aria-invalid");
     };

@@ -30,8 +30,9 @@ async function json(url, options = {}) {
     body = null;
   }
   if (!response.ok) {
+    // The site's JSON errors: {error, message, errors: {field: message}, field}.
     const errors = body && body.errors ? Object.values(body.errors).join(" ") : "";
-    throw new Error(errors || body?.error || `the server answered ${response.status}`);
+    throw new Error(body?.message || errors || body?.error || `the server answered ${response.status}`);
   }
   return body;
 }

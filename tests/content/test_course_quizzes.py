@@ -29,6 +29,18 @@ def test_the_course_has_quizzes_and_no_problems():
     assert QUESTIONS, "the course has no quiz questions"
 
 
+def test_no_feedback_states_an_answer_the_quiz_still_holds_back():
+    """Seven quizzes show feedback after each submit but answers only after the last attempt: their
+    feedback must teach without giving the answer for the next attempt (``quizzes.leak_check``)."""
+    from app.quizzes import leak_check
+
+    quizzes = [quiz for module in COURSE.modules for quiz in module.quizzes.values()]
+    held_back = [quiz for quiz in quizzes if quiz.policy.feedback_without_answers()]
+    assert len(held_back) >= 7, [quiz.path for quiz in held_back]
+    leaks = [f"{quiz.path}:{line}: {message}" for quiz in held_back for line, message in leak_check.check(quiz)]
+    assert leaks == [], "\n".join(leaks)
+
+
 def test_every_numbered_module_has_a_quiz_embedded_in_a_unit():
     for module in COURSE.modules:
         if module.number is None:

@@ -2,6 +2,8 @@
 reports (file and line) and what each reader sees."""
 import re
 
+import pytest
+
 from app.content.loader import load_course
 from app.models import Role
 from tests.conftest import ROOT, write
@@ -61,6 +63,25 @@ def test_the_course_map_shows_topics_and_the_units_that_teach_them(client):
     page = client.get("/course-map").get_data(as_text=True)
     assert "Topic 5: Ethical and responsible digital innovation" in page
     assert 'id="t5-anticipating-deliberating"' in page and "/modules/m3-sociotechnical-implications/" in page
+
+
+@pytest.mark.parametrize("path", ["/glossary", "/course-map"])
+def test_a_student_is_linked_only_to_units_they_may_open(client, auth, make, path):
+    pgcert = make.cohort("pgcert")
+    student, tutor = make.user(Role.STUDENT, [pgcert]), make.user(Role.TUTOR, [pgcert])
+    unit_links = re.compile(r'href="(/modules/[^/"]+)/[^"]+"')
+    every = set(unit_links.findall(client.get(path).get_data(as_text=True)))  # a visitor: sign-in comes first
+    assert any(m.startswith("/modules/m4-") for m in every)
+    auth.login(student)
+    page = client.get(path).get_data(as_text=True)
+    linked = set(unit_links.findall(page))
+    assert linked and all(re.match(r"/modules/m[123]-", m) for m in linked), sorted(linked)
+    for module in linked:
+        assert client.get(next(re.finditer(f'href="({re.escape(module)}/[^"]+)"', page)).group(1)).status_code == 200
+    assert "Cybersecurity in urban systems" in page  # an m4 unit is still named, as plain text
+    auth.logout()
+    auth.login(tutor)
+    assert set(unit_links.findall(client.get(path).get_data(as_text=True))) == every
 
 
 # -- tutor notes ---------------------------------------------------------------------------------

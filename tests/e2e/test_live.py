@@ -468,7 +468,7 @@ def test_hidden_results_moderation_and_closing(contexts):
         expect(phone.locator("main")).to_contain_text("This session has ended")
         expect(phone.get_by_role("button", name="Post the note")).to_have_count(0)
     answer = send_note_after_close(hana, live.code)
-    assert answer["status"] == 409 and "ended" in answer["body"]["error"], answer
+    assert answer["status"] == 409 and "ended" in answer["body"]["message"], answer
     late = contexts.page(**PHONE_OPTIONS)
     late.goto(f"/join/{live.code}")
     expect(late.locator("main")).to_contain_text("This session has ended.")

@@ -173,3 +173,53 @@ def test_quiz_pages_pass_axe(contexts, urls, storage_states, axe_source):
     for url, name in ((student_quiz, "a student's quiz page"), (tutor_attempt, "the tutor's view of an attempt"),
                       (analytics, "the quiz analytics")):
         _axe(contexts, axe_source, storage_states(TUTOR), url, name)
+
+
+def test_an_over_long_essay_is_refused_beside_the_box_and_kept_after_a_reload(contexts):
+    student = contexts.page(user=BEN, viewport=PHONE, is_mobile=True, has_touch=True)
+    _start(student, QUIZ_UNIT)
+    question = student.locator("#question-initiative-analysis")
+    box, error, status = question.locator("textarea"), question.locator("[data-field-error]"), \
+        student.locator("[data-save-status]")
+    essay = "The open data portal published datasets that nobody had asked for. " * 400  # 26,800 characters
+    box.fill(essay)
+    expect(status).to_contain_text("Not saved: one answer is too long", timeout=10_000)
+    expect(status).not_to_contain_text("All answers saved")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(f"at most 20,000 characters (this has {len(essay.strip()):,})")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    assert "-error" in box.get_attribute("aria-describedby")
+    # Reloading asks "leave the page?" (the text is not on the server); the student says yes.
+    student.on("dialog", lambda dialog: dialog.accept())
+    student.reload()
+    expect(box).to_have_value(essay)  # put back from the device
+    expect(error).to_contain_text("at most 20,000 characters")
+    expect(status).to_contain_text("Not saved", timeout=10_000)
+    # Nothing was cut and stored: another device finds no essay on the server.
+    elsewhere = contexts.page(user=BEN)
+    elsewhere.goto(student.url)
+    expect(elsewhere.locator("#question-initiative-analysis textarea")).to_have_value("")
+    # Shortened, it is saved and the message goes.
+    box.fill(essay[:5000])
+    expect(status).to_contain_text("All answers saved", timeout=10_000)
+    expect(error).to_be_hidden()
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_an_essay_too_large_to_send_is_named_beside_the_box_and_kept_on_the_device(contexts):
+    """2.1 MB is over the site's 2 MB request limit: the server cannot read it (413), so the page
+    finds the over-long answer itself, says so beside it and keeps it."""
+    student = contexts.page(user=BEN)
+    _start(student, QUIZ_UNIT)
+    question = student.locator("#question-initiative-analysis")
+    box, error, status = question.locator("textarea"), question.locator("[data-field-error]"), \
+        student.locator("[data-save-status]")
+    essay = "word " * 420_000
+    box.evaluate("(area, text) => { area.value = text; area.dispatchEvent(new Event('input', {bubbles: true})); }",
+                 essay)
+    expect(status).to_contain_text("Not saved: one answer is too long", timeout=20_000)
+    expect(status).not_to_contain_text("All answers saved")
+    expect(error).to_contain_text("at most 20,000 characters (this has 2,099,999)")
+    student.on("dialog", lambda dialog: dialog.accept())
+    student.reload()
+    assert len(box.input_value()) == len(essay)  # put back from the device

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, AXE, DESKTOP, PHONE, sign_in
+from .conftest import AMIRA, AXE, DESKTOP, PHONE, TUTOR, sign_in
 from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe
 
 pytestmark = pytest.mark.e2e
@@ -189,3 +189,49 @@ def test_simulation_screenshots(size_name, size, contexts, storage_states, scree
         assert controls["y"] + controls["height"] <= results["y"] + 1, (controls, results)
     blocked = [e for e in context.console_errors if "Content Security Policy" in e]
     assert not blocked, "\n".join(blocked)
+
+
+def test_the_server_refusing_a_save_is_explained_in_the_page(page):
+    sign_in(page, AMIRA)
+    open_simulation(page)
+    page.get_by_label("Name for this scenario").fill("\u202e\u2066")  # not empty to the script; nothing to the server
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.locator(f"{ROOT}-save-result")).to_have_text("Not saved: Give the scenario a title.", timeout=RUN_MS)
+
+
+BAD_FLOWS = "origin,destination,flow\nLDS,LDS,250000\nBRD,LDS,1e300\nLDS,YRK,9000\n"
+BAD_BOUNDARIES = '{"type": "FeatureCollection",\n "features": 5}'
+
+
+@pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
+def test_a_bad_upload_lists_every_problem_and_stores_nothing(size_name, size, contexts, storage_states,
+                                                             screenshot_dir):
+    context = contexts.new(bypass_csp=True, viewport=size, storage_state=storage_states(TUTOR))
+    page = context.new_page()
+    page.goto("/simulations/datasets")
+    name = f"Broken city {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name").fill(name)
+    for label, filename, text in (("Zones (CSV)", "zones.csv", "zone_id,name,lat,lon\nLDS,Leeds,53.8,west\nBRD,Bradford,53.79,-1.76\n"),
+                                  ("Flows (CSV)", "flows.csv", BAD_FLOWS),
+                                  ("Boundaries (GeoJSON, optional)", "districts.geojson", BAD_BOUNDARIES)):
+        page.get_by_label(label).set_input_files({"name": filename, "mimeType": "text/plain",
+                                                   "buffer": text.encode()})
+    page.get_by_role("button", name="Upload dataset").click()
+    problems = page.locator("#upload-problems")
+    expect(problems).to_be_visible()
+    expect(problems.get_by_role("heading")).to_have_text("Nothing was saved: please correct these 4 problems")
+    expect(problems.locator("li")).to_have_text([
+        "zones.csv:2: lon must be a number (got 'west')",
+        "flows.csv:3: flow must be at most 1,000,000 people for one pair of zones (got '1e300')",
+        "flows.csv:4: destination 'YRK' is not a zone_id in the zones file",
+        'districts.geojson:2: "features" must be a list of features, not a number (5)',
+    ])
+    expect(page.get_by_label("Name")).to_have_value(name)
+    expect(page.locator("section[aria-labelledby=list-heading]")).not_to_contain_text(name)
+    target = screenshot_dir / f"dataset-upload-problems-{size_name}.png"
+    problems.screenshot(path=str(target))
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the upload page scrolls sideways at {size_name} size: {widths}"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(RUN_AXE, WCAG_TAGS)
+    assert not result["violations"], "axe found violations on the upload page:\n" + _describe(result["violations"])

@@ -4,19 +4,21 @@ and every state-changing route refuses a request without a CSRF token.
 Adding a route fails ``test_every_route_is_in_the_matrix`` until it is listed here.
 """
 import pytest
+import sqlalchemy as sa
 
 from app.content import current_course
-from app.models import CityDataset, Role, SavedScenario
+from app.models import CityDataset, Invitation, Membership, Role, SavedScenario
 from app.deliberation import service as delib_service
 from app.live import service as live_service
 from app.quizzes import service as quiz_service
 from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token
 
-PEOPLE = ["anon", "student_a", "student_b", "tutor_a", "tutor_b", "admin"]
+# tutor_c teaches no cohort at all: a tutor account, and nothing more.
+PEOPLE = ["anon", "student_a", "student_b", "tutor_a", "tutor_b", "tutor_c", "admin"]
 EVERYONE = set(PEOPLE)
 SIGNED_IN = EVERYONE - {"anon"}
-TUTORS = {"tutor_a", "tutor_b", "admin"}
+TUTORS = {"tutor_a", "tutor_b", "tutor_c", "admin"}
 TUTORS_OF_A = {"tutor_a", "admin"}
 # Who may see student_a's saved scenario: its owner, a tutor of the owner's cohort, an admin.
 SEES_SCENARIO = {"student_a", "tutor_a", "admin"}
@@ -24,7 +26,8 @@ SEES_SCENARIO = {"student_a", "tutor_a", "admin"}
 USES_CITY = {"student_a", "tutor_a", "admin"}
 
 # endpoint: (method, who may reach it). Cohort A studies the PGCert, cohort B Executive Education;
-# URLs below point at cohort A, its first PGCert unit and a student of cohort A.
+# URLs below point at cohort A, its first PGCert unit and a student of cohort A. student_a has an
+# invitation to a third cohort (accept/decline); the outsider one to cohort A (withdraw).
 MATRIX = {
     "static": ("GET", EVERYONE),
     "main.healthz": ("GET", EVERYONE),
@@ -32,6 +35,8 @@ MATRIX = {
     "auth.logout": ("POST", EVERYONE),
     "auth.reset_password": ("GET", EVERYONE),
     "auth.account": ("GET", SIGNED_IN),
+    "auth.accept_invitation": ("POST", {"student_a"}),
+    "auth.decline_invitation": ("POST", {"student_a"}),
     "courseware.programme": ("GET", EVERYONE),
     "courseware.module": ("GET", EVERYONE),
     "courseware.unit": ("GET", SIGNED_IN - {"student_b"}),
@@ -52,6 +57,7 @@ MATRIX = {
     "manage.remove_member": ("POST", TUTORS_OF_A),
     "manage.cohort_progress": ("GET", TUTORS_OF_A),
     "manage.reset_link": ("POST", TUTORS_OF_A),
+    "manage.withdraw_invitation": ("POST", TUTORS_OF_A),
     "manage.users": ("GET", {"admin"}),
     "manage.create_user": ("POST", {"admin"}),
     "assets.vendored": ("GET", EVERYONE),
@@ -184,9 +190,11 @@ REFUSED_AS_404 = {
     "quizzes.gradebook", "quizzes.gradebook_csv", "quizzes.student_quiz", "quizzes.override_grade",
     "quizzes.delete_override", "quizzes.extend_due", "quizzes.delete_extension", "quizzes.tutor_attempt",
     "quizzes.grade_answer", "quizzes.analytics_page", "competencies.cohort",
+    "auth.accept_invitation", "auth.decline_invitation",
 } | DELIBERATION_404 | LIVE_404 | {endpoint for endpoint in MATRIX if endpoint.startswith("discussions.")}
 # Requests to these delete their target: each request gets a fresh one (``world["restore"]``).
-DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset"}
+DESTRUCTIVE = {"simulations.api_delete", "simulations.delete_scenario", "simulations.delete_dataset",
+               "auth.accept_invitation", "auth.decline_invitation", "manage.withdraw_invitation"}
 
 
 @pytest.fixture
@@ -197,19 +205,29 @@ def world(app, make, db):
         "student_b": make.user(Role.STUDENT, [cohort_b]),
         "tutor_a": make.user(Role.TUTOR, [cohort_a]),
         "tutor_b": make.user(Role.TUTOR, [cohort_b]),
+        "tutor_c": make.user(Role.TUTOR),
         "admin": make.user(Role.ADMIN),
     }
     outsider = make.user(Role.STUDENT)  # in no cohort: removal targets give 404 after the check
+    # Invitations: student_a's to a cohort of its own (accepting it changes no other route), and
+    # the outsider's to cohort A, which cohort A's tutors may withdraw.
+    cohort_c = make.cohort("executive", "C")
+    invitations = {"accept": cohort_c.invite(users["student_a"], users["admin"])[0],
+                   "withdraw": cohort_a.invite(outsider, users["tutor_a"])[0]}
+    db.session.commit()
     unit = current_course().modules_for_levels(["pgcert"])[0].units[0]
     kept, _ = service.save_scenario(users["student_a"], {"scenario": "teleworking", "title": "Kept"})
     city, _ = service.import_dataset(users["tutor_a"], "Town", cohort_a, ZONES, FLOWS, "", None)
-    doomed = {"scenario": _copy(kept, id=kept.id + 1000), "dataset": _copy(city, id=city.id + 1000)}
+    doomed = {"scenario": _copy(kept, id=kept.id + 1000), "dataset": _copy(city, id=city.id + 1000),
+              **{name: _copy(invitation) for name, invitation in invitations.items()}}
 
     def restore():
-        """Put back the targets of the deleting routes (same ids), so every request meets one."""
+        """Put back the targets of the deleting routes (same ids), so every request meets one, and
+        take student_a out of cohort C again (accepting its invitation put them in)."""
         for row in doomed.values():
             if db.session.get(type(row), row.id) is None:
                 db.session.add(_copy(row))
+        db.session.execute(sa.delete(Membership).where(Membership.cohort_id == cohort_c.id))
         db.session.commit()
 
     restore()
@@ -238,7 +256,8 @@ def world(app, make, db):
         **discussion,
     }
     return {"users": users, "args": args, "delib": delib, "student_a": users["student_a"], "outsider": outsider,
-            "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id}, "restore": restore}
+            "doomed": {"scenario_id": doomed["scenario"].id, "dataset_id": doomed["dataset"].id},
+            "invitations": {name: invitation.id for name, invitation in invitations.items()}, "restore": restore}
 
 
 def _live_world(tutor, student, cohort):
@@ -311,6 +330,8 @@ def url_for_rule(rule, world):
         args["user_id"] = (world["outsider"] if removing else world["student_a"]).id
     if rule.endpoint in DESTRUCTIVE:
         args.update(world["doomed"])
+    if "invitation_id" in rule.arguments:
+        args["invitation_id"] = world["invitations"]["withdraw" if rule.endpoint.startswith("manage.") else "accept"]
     if rule.endpoint.startswith("deliberation."):
         args.update(world["delib"]["args"])
     if rule.endpoint == "live.join":
@@ -379,6 +400,8 @@ def test_role_and_cohort_matrix(app, world):
                 world["restore"]()
             response = send(client, method, url, token)
             response.close()  # file responses hold the file open until closed
+            if rule.endpoint in DESTRUCTIVE:
+                world["restore"]()
             expected = person in allowed
             if reached(response, rule.endpoint) != expected:
                 failures.append(f"{person} {method} {url}: got {response.status_code}, expected {'access' if expected else 'refusal'}")
@@ -400,6 +423,7 @@ def test_every_post_route_requires_csrf(app, world, db):
     # and the refused requests deleted nothing
     assert db.session.get(SavedScenario, world["doomed"]["scenario_id"]) is not None
     assert db.session.get(CityDataset, world["doomed"]["dataset_id"]) is not None
+    assert all(db.session.get(Invitation, i) is not None for i in world["invitations"].values())
 
 
 def test_no_route_changes_state_on_get(app):

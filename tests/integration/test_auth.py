@@ -1,3 +1,5 @@
+import pytest
+
 from app.models import PasswordReset, Role, User
 from app.models.user import utcnow
 from tests.conftest import PASSWORD, csrf_token
@@ -106,3 +108,82 @@ def test_change_password(client, auth, make, db):
 def test_roles(make):
     assert make.user(Role.ADMIN).is_tutor and make.user(Role.TUTOR).is_tutor
     assert not make.user(Role.STUDENT).is_tutor
+
+
+# Flask-Login 0.6.3 dates its remember-me cookie with datetime.utcnow(), deprecated in Python 3.12.
+REMEMBER_ME = pytest.mark.filterwarnings("ignore:datetime.datetime.utcnow:DeprecationWarning")
+
+
+def _signed_in(client):
+    """True if ``client`` is signed in (the account page answers instead of the sign-in redirect)."""
+    return client.get("/account").status_code == 200
+
+
+def _login(app, user, password=PASSWORD, remember=False):
+    client = app.test_client()
+    data = {"email": user.email, "password": password, "csrf_token": csrf_token(client)}
+    if remember:
+        data["remember"] = "y"
+    assert client.post("/login", data=data).status_code == 302
+    return client
+
+
+def _with_remember_cookie_only(app, client):
+    """A fresh client holding nothing but ``client``'s "keep me signed in" cookie."""
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None, "no remember-me cookie was set"
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", cookie.value)
+    return fresh
+
+
+@REMEMBER_ME
+def test_reset_by_link_ends_every_other_session_and_remember_cookie(app, make, db):
+    user = make.user()
+    laptop = _login(app, user)
+    phone = _login(app, user, remember=True)
+    assert _signed_in(laptop) and _signed_in(_with_remember_cookie_only(app, phone))
+    _, other_token = PasswordReset.issue(user)
+    _, token = PasswordReset.issue(user)
+    db.session.commit()
+    browser = app.test_client()
+    form = {"password": "brand new password", "confirm": "brand new password",
+            "csrf_token": csrf_token(browser, f"/reset/{token}")}
+    assert browser.post(f"/reset/{token}", data=form).status_code == 302
+    assert not _signed_in(laptop)
+    assert not _signed_in(phone)
+    assert not _signed_in(_with_remember_cookie_only(app, phone))
+    assert not _signed_in(browser)  # the reset page asks to sign in with the new password
+    # the new password works, the old one does not, and the other link is used up
+    assert _signed_in(_login(app, user, "brand new password"))
+    client = app.test_client()
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    assert "Email or password is wrong." in client.post("/login", data=data).get_data(as_text=True)
+    assert app.test_client().get(f"/reset/{other_token}").status_code == 404
+
+
+@REMEMBER_ME
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, make, db):
+    user = make.user()
+    here = _login(app, user, remember=True)
+    elsewhere = _login(app, user, remember=True)
+    remembered_elsewhere = _with_remember_cookie_only(app, elsewhere)
+    _, token = PasswordReset.issue(user)
+    db.session.commit()
+    form = {"current": PASSWORD, "password": "another long one", "confirm": "another long one",
+            "csrf_token": csrf_token(here, "/account")}
+    response = here.post("/account", data=form, follow_redirects=True)
+    assert not _signed_in(elsewhere)
+    assert not _signed_in(remembered_elsewhere)
+    assert _signed_in(here)
+    assert _signed_in(_with_remember_cookie_only(app, here))  # its remember-me cookie was renewed
+    assert "Your password is changed. Anywhere else you were signed in, you are signed out." in response.get_data(as_text=True)
+    assert app.test_client().get(f"/reset/{token}").status_code == 404  # open password links end too
+
+
+def test_a_session_from_before_session_versions_is_signed_out(app, make):
+    user = make.user()
+    client = _login(app, user)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)  # what sessions held before issue 14
+    assert not _signed_in(client)

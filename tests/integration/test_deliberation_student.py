@@ -208,6 +208,19 @@ def test_dots_keep_to_the_budget(auth, people):
     assert state.dots == {first: 2, second: 1} and state.my_dots == {first: 2, second: 1}
 
 
+@pytest.mark.parametrize("bad", ["-3", "abc", "1.5", "1e400", "nan"])
+def test_dots_that_are_not_a_count_are_refused_and_change_nothing(auth, people, bad):
+    attempt_id = start(auth, people["student"])
+    first, second = _consequence(auth, attempt_id, "One"), _consequence(auth, attempt_id, "Two")
+    path = f"/deliberations/attempts/{attempt_id}/stages/prioritise/dots"
+    assert post_json(auth, path, {f"dots-{first}": "2", f"dots-{second}": "1"}).status_code == 200
+    refused = post_json(auth, path, {f"dots-{first}": bad, f"dots-{second}": "0"})
+    assert refused.status_code == 409 and refused.json["errors"] == {f"dots-{first}": refused.json["error"]}
+    assert "whole number from 0 to 3" in refused.json["error"]
+    state = service.load_state(_db.session.get(DeliberationAttempt, attempt_id), people["student"].id)
+    assert state.my_dots == {first: 2, second: 1}  # not cleared
+
+
 def test_a_saved_model_run_is_kept_with_the_attempt(auth, people):
     attempt_id = start(auth, people["student"])
     run, errors = sim_service.save_scenario(people["student"], {"scenario": "teleworking", "title": "Three days",

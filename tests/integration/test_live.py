@@ -101,10 +101,10 @@ def test_a_note_is_stored_once_per_key(app, room):
 
 
 @pytest.mark.parametrize("text, status, message", [
-    ("   ", 422, "Write something"), ("x" * 281, 422, "At most 280")])
+    ("   ", 400, "Write something"), ("x" * 281, 400, "Your note is too long: at most 280 characters (this has 281)")])
 def test_a_bad_note_is_refused_with_a_reason(app, room, text, status, message):
     response = post(guest(app, room["session"]), room["session"], text, "k")
-    assert response.status_code == status and message in response.json["error"]
+    assert response.status_code == status and message in response.json["message"]
 
 
 def test_nothing_is_posted_to_a_closed_session(app, room):
@@ -112,7 +112,7 @@ def test_nothing_is_posted_to_a_closed_session(app, room):
     phone = guest(app, session)
     service.close(session)
     response = post(phone, session, "Too late", "late-1")
-    assert response.status_code == 409 and "ended" in response.json["error"]
+    assert response.status_code == 409 and "ended" in response.json["message"]
     assert "This session has ended" in phone.get(f"/live/{session.code}").get_data(as_text=True)
 
 
@@ -228,7 +228,7 @@ def test_a_poll_keeps_one_answer_each_and_counts_them(app, room, auth):
     assert post_form(sam, session, {"choice": "2", "key": "b"}).status_code == 201  # a changed mind
     assert post_form(kim, session, {"choice": "2", "key": "c"}).status_code == 201
     refused = post_form(kim, session, {"choice": ["0", "1"], "key": "d"})
-    assert refused.status_code == 422 and "Choose one option" in refused.json["error"]
+    assert refused.status_code == 400 and "Choose one option" in refused.json["message"]
     assert service.results(poll)["counts"] == [0, 0, 2]
     fragment = sam.get(f"/live/{session.code}/results").get_data(as_text=True)
     assert "Trains" in fragment and "2 answers" in fragment
@@ -246,7 +246,7 @@ def test_dots_on_notes_keep_to_the_budget(app, room):
                                            data={"count": count, "csrf_token": token}, headers=JSON)
     assert vote(first, 2).status_code == 200 and vote(second, 1).status_code == 200
     refused = vote(second, 2)
-    assert refused.status_code == 409 and "You have 3 dots" in refused.json["error"]
+    assert refused.status_code == 409 and "You have 3 dots" in refused.json["message"]
     assert service.votes_of(room["board"]) == {first: 2, second: 1}
 
 
@@ -270,7 +270,7 @@ def test_a_simulation_round_runs_each_tables_settings_on_the_server(app, room, a
     assert post_form(one, session, {"home_share": "100", "key": "r1"}).status_code == 201
     assert post_form(two, session, {"home_share": "0", "key": "r2"}).status_code == 201
     bad = post_form(colleague, session, {"home_share": "150", "key": "r3"})
-    assert bad.status_code == 422 and "Charging done at home" in bad.json["error"]
+    assert bad.status_code == 400 and "Charging done at home" in bad.json["message"]
     assert post_form(colleague, session, {"home_share": "70", "key": "r4"}).status_code == 201  # replaces table 1's
     runs = service.results(round_)["runs"]
     assert sorted(r.answer["params"]["home_share"] for r in runs) == [0, 70]
@@ -295,9 +295,9 @@ def test_a_deliberation_stage_at_the_tables(app, room, auth):
     service.go_live(session, stage)
     sam = guest(app, session, "Sam")
     missing = post_form(sam, session, {"text": " ", "key": "d1"})
-    assert missing.status_code == 422 and "Fill in “Consequence”" in missing.json["error"]
+    assert missing.status_code == 400 and "Fill in “Consequence”" in missing.json["message"]
     bad = post_form(sam, session, {"text": "Cyclists feel watched", "intended": "maybe", "key": "d2"})
-    assert bad.status_code == 422 and "Intended" in bad.json["error"]
+    assert bad.status_code == 400 and "Intended" in bad.json["message"]
     ok = post_form(sam, session, {"text": "Cyclists feel <watched>", "intended": "unintended", "key": "d3"})
     assert ok.status_code == 201
     auth.login(room["tutor"])

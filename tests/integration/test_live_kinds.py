@@ -88,12 +88,14 @@ def test_a_word_cloud_counts_phrases_whatever_their_case_and_spaces(app, room):
 
 
 @pytest.mark.parametrize("text, message", [("   ", "Write a word or a short phrase first."),
-                                           ("x" * 41, "At most 40 characters.")])
+                                           ("x" * 41, "A word or phrase is too long: at most 40 characters (this "
+                                                      "has 41). Nothing was cut; shorten it and send it again.")])
 def test_a_bad_word_is_refused_with_a_reason(app, room, text, message):
     session = room["session"]
     live(session, "wordcloud")
     response = send(guest(app, session), session, {"text": text, "key": "w"})
-    assert response.status_code == 422 and response.json == {"ok": False, "error": message, "field": "text"}
+    assert response.status_code == 400 and response.json == {
+        "error": "Bad request", "message": message, "errors": {"text": message}, "field": "text"}
 
 
 def test_a_word_cloud_shows_the_top_forty_ties_alphabetically(app, room):
@@ -156,7 +158,7 @@ def test_a_ranking_puts_each_item_in_exactly_one_place(app, room, data, message,
     session = room["session"]
     live(session, "ranking", items="Buses\nBikes\nTrains")
     response = send(guest(app, session), session, data | {"key": "r"})
-    assert response.status_code == 422 and response.json["error"] == message and response.json["field"] == field
+    assert response.status_code == 400 and response.json["message"] == message and response.json["field"] == field
 
 
 def test_the_ranking_phone_has_a_labelled_select_per_place_showing_my_order(app, room):
@@ -212,8 +214,8 @@ def test_a_scale_wants_every_statement_rated_on_five_points(app, room):
     live(session, "scale", statements="Clear\nUseful")
     sam = guest(app, session)
     missing = send(sam, session, {"rating-0": "3", "key": "a"})
-    assert missing.status_code == 422 and missing.json["field"] == "rating-1"
-    assert missing.json["error"] == "Rate “Useful”: choose one of the 5 points."
+    assert missing.status_code == 400 and missing.json["field"] == "rating-1"
+    assert missing.json["message"] == "Rate “Useful”: choose one of the 5 points."
     assert send(sam, session, {"rating-0": "6", "rating-1": "1", "key": "b"}).json["field"] == "rating-0"
 
 
@@ -265,8 +267,10 @@ def test_a_question_is_checked_and_several_are_allowed(app, room):
     qa = live(session, "questions")
     sam = guest(app, session)
     refused = send(sam, session, {"text": " ", "key": "a"})
-    assert refused.status_code == 422 and refused.json["error"] == "Write your question or answer first."
-    assert send(sam, session, {"text": "y" * 281, "key": "b"}).json["error"] == "At most 280 characters."
+    assert refused.status_code == 400 and refused.json["message"] == "Write your question or answer first."
+    assert send(sam, session, {"text": "y" * 281, "key": "b"}).json["message"] == (
+        "Your question or answer is too long: at most 280 characters (this has 281). Nothing was cut; shorten it "
+        "and send it again.")
     assert send(sam, session, {"text": "One", "key": "c"}).status_code == 201
     assert send(sam, session, {"text": "Two", "key": "d"}).status_code == 201
     assert service.results(qa)["answers"] == 2

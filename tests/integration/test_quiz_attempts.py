@@ -234,3 +234,97 @@ def test_a_quiz_file_without_a_uuid_offers_no_start_button(client, auth, people)
     card = html.split('id="quiz-check"', 1)[1].split("</section>", 1)[0]
     assert "Waves and distances" in card and "cannot be taken yet" in card
     assert "/start" not in card and "Start the quiz" not in card
+
+
+# -- over-long answers: refused with the limit named, never cut -----------------------------------
+
+JSON = {"Accept": "application/json"}
+
+
+def drafts_of(db):
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    db.session.refresh(attempt)
+    return attempt.draft_responses
+
+
+def test_an_answer_of_exactly_the_limit_is_kept_whole(auth, people, db):
+    auth.login(people["student"])
+    url = start(auth)
+    essay = ("Sensors " * 3000)[:service.MAX_RESPONSE_CHARS - 1] + "."
+    assert len(essay) == service.MAX_RESPONSE_CHARS
+    assert auth.post(url + "/save", {"q-essay": essay}, headers=JSON).get_json()["saved"] is True
+    assert drafts_of(db)["essay"] == essay
+
+
+def test_a_1_9_mb_autosave_is_refused_naming_the_limit_and_the_draft_is_unchanged(auth, people, db):
+    auth.login(people["student"])
+    url = start(auth)
+    assert auth.post(url + "/save", {"q-essay": "My first draft.", "q-km": "12"}, headers=JSON).status_code == 200
+    before = drafts_of(db)
+    essay = "word " * 380_000  # 1.9 MB: under the site's 2 MB, so the application reads it
+    response = auth.post(url + "/save", {"q-essay": essay, "q-km": "13"}, headers=JSON)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["saved"] is False and body["field"] == "q-essay" and list(body["errors"]) == ["q-essay"]
+    assert "at most 20,000 characters (this has 1,899,999)" in body["errors"]["q-essay"]
+    assert "Nothing was cut" in body["errors"]["q-essay"]
+    assert drafts_of(db) == before  # nothing stored: not the cut text, not the other answers
+
+
+def test_a_2_1_mb_autosave_is_too_large_to_read_and_the_draft_is_unchanged(auth, people, db):
+    auth.login(people["student"])
+    url = start(auth)
+    auth.post(url + "/save", {"q-essay": "My first draft."}, headers=JSON)
+    before = drafts_of(db)
+    response = auth.post(url + "/save", {"q-essay": "word " * 420_000}, headers=JSON)
+    assert response.status_code == 413
+    assert "2 MB at most" in response.get_json()["message"]
+    assert drafts_of(db) == before
+
+
+def test_submitting_an_over_long_answer_shows_it_again_beside_its_question_and_grades_nothing(client, auth,
+                                                                                             people, db):
+    auth.login(people["student"])
+    url = start(auth)
+    essay = "A very long argument. " * 1200  # 26,400 characters
+    response = auth.post(url + "/submit", {"q-km": "13.56", "q-essay": essay})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    question = page.split('id="question-essay"', 1)[1].split("</li>", 1)[0]
+    assert "at most 20,000 characters (this has 26,399)" in question  # beside the question
+    assert essay.strip() in question  # the text is still in the box
+    assert 'aria-invalid="true"' in question and 'value="13.56"' in page
+    assert "were not submitted" in page and 'class="error-summary"' in page
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#q-essay-error">Question 3' in summary  # the question's own number
+    assert answers(db) == 0
+    attempt = db.session.scalars(sa.select(QuizAttempt)).one()
+    assert attempt.is_open and "essay" not in attempt.draft_responses
+    # Shortened, it goes in.
+    assert auth.post(url + "/submit", {"q-km": "13.56", "q-essay": essay[:5000]}).status_code == 302
+    db.session.refresh(attempt)
+    assert not attempt.is_open and json.loads(attempt.answer_for("essay").response) == essay[:5000].strip()
+
+
+def test_save_and_finish_later_with_an_over_long_answer_keeps_the_page_and_stores_nothing(auth, people, db):
+    auth.login(people["student"])
+    url = start(auth)
+    auth.post(url + "/save", {"q-essay": "Draft one."}, headers=JSON)
+    response = auth.post(url + "/save", {"q-essay": "x" * 20_001})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "were not saved" in page and "at most 20,000 characters (this has 20,001)" in page
+    assert drafts_of(db)["essay"] == "Draft one."
+
+
+@pytest.mark.parametrize("app_config", ["  time_limit: 30"], indirect=True)
+def test_an_over_long_answer_sent_after_the_time_is_up_is_not_taken_and_the_saved_drafts_are_graded(auth, people,
+                                                                                                    db):
+    user = people["student"]
+    started = utcnow() - timedelta(minutes=45)
+    attempt, _ = service.start(user, quiz(), now=started)
+    service.save_drafts(attempt, {"km": "13.56", "essay": "In time."}, now=started + timedelta(minutes=10))
+    auth.login(user)
+    assert auth.post(f"/quizzes/attempts/{attempt.id}/submit", {"q-essay": "x" * 30_000}).status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.auto_submitted and json.loads(attempt.answer_for("essay").response) == "In time."

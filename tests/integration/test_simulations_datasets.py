@@ -79,7 +79,7 @@ def test_boundaries_alone_are_attached_to_the_cambridge_data(school):
     assert data["flows"] == sims_dataset.cambridge().flows
     _, problems = service.import_dataset(school["tutor_a"], "Bad", None, "", "", BOUNDARIES.replace("CAM", "XYZ"),
                                          None, boundaries_file="districts.geojson")
-    assert problems[0].startswith("districts.geojson: feature 1: no property matches a zone_id")
+    assert problems[0].startswith("districts.geojson:1: feature 1: no property matches a zone_id")
     _, problems = service.import_dataset(school["tutor_a"], "Bad", None, "", "", "{not json", None)
     assert problems[0].startswith("boundaries.geojson:1: not valid JSON")
 

@@ -5,7 +5,8 @@ import pytest
 
 from app.config import ROOT
 from app.deliberation import exercise_file
-from app.deliberation.stages import STAGE_TYPES, clean_text, clean_value
+from app.deliberation.stages import STAGE_TYPES, clean_value
+from app.inputs import clean_text
 
 GOOD = """\
 uuid: 0b7f1f0e-3c52-4a8e-9d1e-2f6a1c9b7d10
@@ -108,7 +109,7 @@ def test_every_stage_type_declares_what_it_needs():
 
 
 def test_learner_text_is_cleaned_and_limited():
-    assert clean_text("  a\x00b\x1bc\r\nd  ", 100) == "abc\nd"
+    assert clean_text("  a\x00b\x1bc\r\nd  ") == "abc\nd"
     spec = STAGE_TYPES["purpose"].field("goal")
     with pytest.raises(ValueError, match="too long"):
         clean_value(spec, "x" * 2001)

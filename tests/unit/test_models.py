@@ -303,7 +303,54 @@ def test_boundaries_are_checked_feature_by_feature():
         {"type": "Feature", "properties": {"zone_id": "Q"}, "geometry": {"type": "Polygon", "coordinates": square}},
         {"type": "Feature", "properties": {"zone_id": "B"}, "geometry": {"type": "Point", "coordinates": [0, 52]}}]}
     problems = raises(datasets.DatasetError, datasets.from_csv, ZONES, FLOWS, boundaries_text=json.dumps(bad)).problems
-    assert problems[0].startswith("boundaries.geojson: feature 1: no property matches a zone_id")
-    assert problems[1] == "boundaries.geojson: feature 2 (B): geometry must be a Polygon or MultiPolygon, not Point"
+    assert problems[0].startswith("boundaries.geojson:1: feature 1: no property matches a zone_id")
+    assert problems[1] == "boundaries.geojson:1: feature 2 (B): geometry must be a Polygon or MultiPolygon, not Point"
     broken = raises(datasets.DatasetError, datasets.from_csv, ZONES, FLOWS, boundaries_text="{\n  oops").problems
     assert broken[0].startswith("boundaries.geojson:2: not valid JSON")
+
+
+def test_boundary_problems_name_the_line_of_the_value():
+    text = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"zone_id": "A"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0.1, 52.2], [0.2, 52.2], ["east", 52.3], [0.1, 52.2]]]}},
+        5,
+        {"type": "Feature", "properties": [1], "geometry": None}]}, indent=1)
+    lines = text.splitlines()
+    problems = raises(datasets.DatasetError, datasets.from_csv, ZONES, FLOWS, boundaries_text=text).problems
+    east = next(n for n, line in enumerate(lines, 1) if '"east"' in line) - 1  # the position's "[" line
+    five = next(n for n, line in enumerate(lines, 1) if line.strip() == "5,")
+    props = next(n for n, line in enumerate(lines, 1) if '"properties": [' in line)
+    assert problems == [
+        f'boundaries.geojson:{east}: feature 1 (A): position ["east", 52.3] is not a [longitude, latitude] pair '
+        "of numbers",
+        f"boundaries.geojson:{five}: feature 2 is a number (5), not a Feature object",
+        f'boundaries.geojson:{props}: feature 3: "properties" must be an object such as {{"zone_id": "CAM"}}, '
+        "not a list",
+    ]
+
+
+def test_deep_nesting_and_implausible_flows_are_refused_not_crashed_on():
+    deep = '{"type": "FeatureCollection",\n "features": ' + "[" * 100000 + "]" * 100000 + "}"
+    problems = raises(datasets.DatasetError, datasets.from_csv, ZONES, FLOWS, boundaries_text=deep).problems
+    assert problems == ["boundaries.geojson:2: values are nested more than 64 deep here; "
+                        "GeoJSON boundaries need about 8 levels"]
+    for flow in ("1e300", "inf", "1e400", "nan", "2.5", "-1", "1000001"):
+        flows = FLOWS.replace("A,A,500", "A,A," + flow)
+        problems = raises(datasets.DatasetError, datasets.from_csv, ZONES, flows).problems
+        assert len(problems) == 1 and problems[0].startswith("flows.csv:2: flow must be"), (flow, problems)
+
+
+def test_a_run_whose_figures_are_not_finite_is_an_error_not_nan():
+    from sims.results import ModelError
+
+    zones = [datasets.Zone("A", "Alpha", 52.2, 0.1, 0, 0), datasets.Zone("B", "Beta", 52.3, 0.2, 0, 0)]
+    flows = [[int(1e300), 5], [3, 10]]  # as a city stored before flows were range-checked
+    for i, zone in enumerate(zones):
+        zone.residents, zone.jobs = sum(flows[i]), sum(row[i] for row in flows)
+    payload = datasets.Dataset("city-old", "Old upload", zones, flows, datasets.centroid_costs(zones)).to_dict()
+    for name in api.SCENARIOS:
+        error = raises(ModelError, api.run, name, {}, payload)
+        assert str(error).startswith("the model could not compute"), (name, error)
+        assert isinstance(error, ParamError)
+        answer = json.loads(api.run_json(name, "{}", json.dumps(payload)))
+        assert answer == {"error": str(error)}, name

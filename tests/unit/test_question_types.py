@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.quizzes import yaml_lines
 from app.quizzes.questions import QuestionError, get
-from app.quizzes.questions.base import token
+from app.quizzes.questions.base import KEY, attempt_key, token
 
 SINGLE = """\
 id: twin
@@ -141,6 +141,13 @@ def error_of(text):
 
 def tokens(question):
     return [option["token"] for option in question.options]
+
+
+def drawn(question, seed):
+    """The question's variant for an attempt with ``seed``, with its token key as Quiz.variant adds it."""
+    variant = question.draw(random.Random(seed))
+    variant[KEY] = attempt_key("unit-test-secret", "quiz-uuid", seed, question.id)
+    return variant
 
 
 # -- every type's own examples ---------------------------------------------------------------
@@ -493,7 +500,7 @@ SECRETS = {
 @pytest.mark.parametrize("name", SECRETS)
 def test_a_rendered_question_gives_nothing_away(name, app):
     question = build({**EVERY_TYPE, "essay": ESSAY}[name])
-    variant = question.draw(random.Random(3))
+    variant = drawn(question, 3)
     with app.test_request_context():
         html = str(question.render(variant))
     assert question.field in html
@@ -503,7 +510,7 @@ def test_a_rendered_question_gives_nothing_away(name, app):
 
 def test_rendered_ordering_lists_items_in_the_shuffled_order(app):
     question = build(ORDERING)
-    variant = question.draw(random.Random(3))
+    variant = drawn(question, 3)
     with app.test_request_context():
         html = str(question.render(variant))
     shown = sorted(question.items, key=html.index)
@@ -530,3 +537,99 @@ options:
 """)
     assert [option["text"] for option in question.data["options"]] == ["Yes", "No", "on"]
     assert question.data["options"][0]["correct"] is True
+
+
+# -- option tokens: per attempt on the page, stable in stored answers --------------------------
+
+def _page_form(question, variant, stored_response):
+    """The form a browser sends for ``stored_response``, with this attempt's tokens (as the page has them)."""
+    from app.quizzes.questions.base import Tokens
+
+    if question.name in ("single", "multiple"):
+        tokens = question.tokens(variant)
+        chosen = [stored_response] if isinstance(stored_response, str) else stored_response
+        return MultiDict([(question.field, tokens.sent(tokens.index(t))) for t in chosen])
+    if question.name == "matching":
+        lefts, choices = Tokens([left for left, _ in question.pairs], variant), Tokens(question.choices, variant)
+        return MultiDict({f"{question.field}-{lefts.sent(lefts.index(k))}": choices.sent(choices.index(v))
+                          for k, v in stored_response.items()})
+    if question.name == "ordering":
+        items = Tokens(question.items, variant)
+        return MultiDict({f"{question.field}-{items.sent(items.index(k))}": v for k, v in stored_response.items()})
+    form = MultiDict()
+    for gap in question.gaps:  # cloze
+        value = stored_response[gap.name]
+        if gap.kind == "choice":
+            tokens = Tokens(gap.rule, variant)
+            value = tokens.sent(tokens.index(value))
+        form[question.gap_field(gap)] = value
+    return form
+
+
+def _legacy_form(question, stored_response):
+    """The form a page from before per-attempt tokens sent: stable tokens everywhere."""
+    if question.name in ("single", "multiple"):
+        chosen = [stored_response] if isinstance(stored_response, str) else stored_response
+        return MultiDict([(question.field, t) for t in chosen])
+    if question.name in ("matching", "ordering"):
+        return MultiDict({f"{question.field}-{k}": v for k, v in stored_response.items()})
+    return MultiDict({question.gap_field(gap): stored_response[gap.name] for gap in question.gaps})
+
+
+TOKENED = ["single", "multiple", "matching", "ordering", "cloze"]
+
+
+@pytest.mark.parametrize("name", TOKENED)
+def test_the_page_tokens_are_read_back_as_stored_tokens_and_grade_right(name):
+    question = build(EVERY_TYPE[name])
+    variant = drawn(question, 5)
+    right, _ = question.examples(variant)
+    form = _page_form(question, variant, right)
+    sent = set(form.values()) | {key.rsplit("-", 1)[-1] for key in form}
+    stable = set(right if isinstance(right, list) else [right]) if not isinstance(right, dict) \
+        else set(right) | set(right.values())
+    assert not sent & {t for t in stable if t.startswith("c")}, "the page form carries a stored token"
+    parsed = question.parse(form, variant)
+    assert parsed == right
+    assert score(question, parsed, variant) == 1.0
+    # A response still in the page's tokens (never stored so, but graded the same).
+    assert score(question, _raw(question, form), variant) == 1.0
+
+
+def _raw(question, form):
+    """What ``form`` holds, as a response, without turning the page's tokens into stored ones."""
+    if question.name == "single":
+        return form[question.field]
+    if question.name == "multiple":
+        return form.getlist(question.field)
+    if question.name in ("matching", "ordering"):
+        return {key[len(question.field) + 1:]: value for key, value in form.items()}
+    return {gap.name: form[question.gap_field(gap)] for gap in question.gaps}
+
+
+@pytest.mark.parametrize("name", TOKENED)
+def test_a_stored_legacy_token_still_decodes_and_a_page_from_before_is_understood(name):
+    question = build(EVERY_TYPE[name])
+    variant = drawn(question, 2)
+    right, _ = question.examples(variant)  # examples are stored responses: stable tokens
+    assert score(question, right, variant) == 1.0
+    assert question.parse(_legacy_form(question, right), variant) == right
+
+
+def test_tokens_differ_between_attempts_and_cannot_be_made_from_the_text_alone():
+    question = build(SINGLE)
+    first, second = drawn(question, 1), drawn(question, 2)
+    page_1 = [question.tokens(first).sent(i) for i in range(3)]
+    page_2 = [question.tokens(second).sent(i) for i in range(3)]
+    assert not set(page_1) & set(page_2)
+    assert not set(page_1) & set(tokens(question))  # never the stable hash of the option's text
+    other_secret = question.draw(random.Random(1))
+    other_secret[KEY] = attempt_key("another-secret", "quiz-uuid", 1, question.id)
+    assert not set(page_1) & {question.tokens(other_secret).sent(i) for i in range(3)}
+    assert page_1 == [question.tokens(drawn(question, 1)).sent(i) for i in range(3)]  # stable on reload
+
+
+def test_a_question_without_its_attempt_key_is_not_rendered_with_guessable_tokens(app):
+    question = build(SINGLE)
+    with app.test_request_context(), pytest.raises(RuntimeError, match="Quiz.variant"):
+        question.render(question.draw(random.Random(1)))

@@ -26,3 +26,14 @@ def test_empty_and_binary_files():
     assert parse_roster(b"")[1] == ["the file has no students in it (expected columns: name, email)"]
     assert "not UTF-8" in parse_roster(b"\xff\xfe\x00bad")[1][0]
     assert parse_roster("email\nx@example.org")[1] == ["line 1: the header has an 'email' column but no 'name' column"]
+
+
+def test_names_and_emails_are_cleaned_before_they_are_checked():
+    # NUL, a right-to-left override and other controls are removed; the length is checked afterwards.
+    long_name = "A" * 120
+    text = (f"name,email\nAnn\x00 \u202eLee\u202c,ann@example.org\n{long_name}\u2066\u2069\x07,long@example.org\n"
+            "\u202e\x00,empty@example.org\nBo,\u202ebo@example.org\n")
+    rows, errors = parse_roster(text)
+    assert errors == ["line 4: the name is empty"]
+    assert [(r.name, r.email) for r in rows] == [
+        ("Ann Lee", "ann@example.org"), (long_name, "long@example.org"), ("Bo", "bo@example.org")]

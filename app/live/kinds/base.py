@@ -12,7 +12,8 @@ and how the room's answers add up. One class per type, registered with ``@regist
 Templates: ``live/kinds/<name>_settings.html`` (fields of the add form),
 ``live/kinds/<name>_input.html`` (the phone) and ``live/kinds/<name>_results.html``.
 """
-from ..errors import LiveError
+from ...inputs import check_length, clean_text
+from ..errors import LiveError, read
 
 _REGISTRY = {}
 
@@ -39,14 +40,14 @@ class LiveKind:
 
     # helpers for subclasses
     @staticmethod
-    def text_of(form, limit, field="text", label="your answer"):
-        text = " ".join(str(form.get(field, "")).split()) if limit <= 60 else str(form.get(field, "")).strip()
-        text = "".join(ch for ch in text if ch == "\n" or ch >= " ")
+    def text_of(form, limit, field="text", label="your answer", name="Your answer"):
+        """The form's ``field``, cleaned (``app.inputs.clean_text``; a short text on one line),
+        not empty ("Write {label} first.") and at most ``limit`` characters: a longer one is
+        refused naming the limit ("{name} is too long..."), never cut."""
+        text = clean_text(form.get(field, ""), one_line=limit <= 60)
         if not text:
             raise LiveError(f"Write {label} first.", field)
-        if len(text) > limit:
-            raise LiveError(f"At most {limit} characters.", field)
-        return text
+        return read(check_length, text, limit, field, name)
 
 
 def register(cls):
@@ -62,7 +63,19 @@ def choices():
     return {name: kind.label for name, kind in _REGISTRY.items()}
 
 
-def lines(text, limit=12, length=120):
-    """The non-empty lines of a textarea, each trimmed: a list of options or items."""
-    items = [" ".join(line.split())[:length] for line in str(text or "").splitlines()]
-    return [item for item in items if item][:limit]
+def lines(text):
+    """The non-empty lines of a textarea, each cleaned to one line: a list of options or items."""
+    items = (clean_text(line, one_line=True) for line in clean_text(text).split("\n"))
+    return [item for item in items if item]
+
+
+def lines_problem(items, most, length, what):
+    """Why the tutor's ``items`` (``lines``) cannot be taken: more than ``most`` of them, or one
+    longer than ``length`` characters (refused naming the limit, never cut); or None."""
+    if len(items) > most:
+        return f"Give at most {most} {what}, one per line (there are {len(items)})."
+    for number, item in enumerate(items, start=1):
+        if len(item) > length:
+            return (f"Line {number} is too long: at most {length:,} characters (it has {len(item):,}). "
+                    "Nothing was cut; shorten it.")
+    return None

@@ -1,8 +1,10 @@
 """Sticky-note board: notes per table in colours, dot votes, and themes the tutor gives them."""
+from ...inputs import InputError, read_int
 from ..errors import LiveError
 from .base import LiveKind, register
 
 COLOURS = ("yellow", "pink", "blue", "green")
+MAX_DOTS = 10
 
 
 @register
@@ -13,15 +15,13 @@ class Board(LiveKind):
 
     def settings(self, form):
         try:
-            dots = int(form.get("dots") or 3)
-        except ValueError:
-            return {}, {"dots": "Dots are a whole number from 0 to 10."}
-        if not 0 <= dots <= 10:
-            return {}, {"dots": "Dots are a whole number from 0 to 10."}
+            dots = read_int(form.get("dots"), "dots", 0, MAX_DOTS, default=3)
+        except InputError:
+            return {}, {"dots": f"Dots are a whole number from 0 to {MAX_DOTS}."}
         return {"dots": dots}, {}
 
     def answer(self, activity, form):
-        text = self.text_of(form, self.max_text, label="something on the note")
+        text = self.text_of(form, self.max_text, label="something on the note", name="Your note")
         colour = form.get("colour") if form.get("colour") in COLOURS else COLOURS[0]
         return text, {"colour": colour}
 
@@ -38,5 +38,6 @@ def dots_for(activity):
 
 
 def check_dots(activity, total):
+    """Refuse more than the board's dots in all (409: the dots placed elsewhere are the conflict)."""
     if total > dots_for(activity):
-        raise LiveError(f"You have {dots_for(activity)} dots.", "dots")
+        raise LiveError(f"You have {dots_for(activity)} dots.", "count", status=409)

@@ -1,6 +1,9 @@
 """Poll: one or several of the tutor's options; the room's counts as a chart."""
+from ...inputs import InputError, read_int
 from ..errors import LiveError
-from .base import LiveKind, lines, register
+from .base import LiveKind, lines, lines_problem, register
+
+MAX_OPTIONS, MAX_OPTION = 12, 120
 
 
 @register
@@ -13,11 +16,17 @@ class Poll(LiveKind):
         options = lines(form.get("options"))
         if len(options) < 2:
             return {}, {"options": "Give at least two options, one per line."}
+        problem = lines_problem(options, MAX_OPTIONS, MAX_OPTION, "options")
+        if problem:
+            return {}, {"options": problem}
         return {"options": options, "multiple": form.get("multiple") == "1"}, {}
 
     def answer(self, activity, form):
         options = activity.settings.get("options", [])
-        chosen = sorted({int(v) for v in form.getlist("choice") if str(v).isdigit() and int(v) < len(options)})
+        try:  # every choice sent must be one of the options: "-5" or "abc" is refused, not skipped
+            chosen = sorted({read_int(v, "choice", 0, len(options) - 1) for v in form.getlist("choice")})
+        except InputError:
+            raise LiveError("Choose one of the options.", "choice") from None
         if not chosen:
             raise LiveError("Choose an option.", "choice")
         if len(chosen) > 1 and not activity.settings.get("multiple"):

@@ -11,7 +11,8 @@ class Questions(LiveKind):
     max_text = 280
 
     def answer(self, activity, form):
-        return self.text_of(form, self.max_text, label="your question or answer"), {}
+        return self.text_of(form, self.max_text, label="your question or answer",
+                            name="Your question or answer"), {}
 
     def results(self, activity, posts, votes):
         ranked = sorted(posts, key=lambda p: (not p.pinned, -votes.get(p.id, 0), p.created_at, p.id))

@@ -1,9 +1,10 @@
 """Ranking: each participant puts the tutor's items in order, one answer each; the room's order
 by Borda count (n - 1 points for a first place, 0 for a last) with each item's average place."""
+from ...inputs import InputError, read_int
 from ..errors import LiveError
-from .base import LiveKind, lines, register
+from .base import LiveKind, lines, lines_problem, register
 
-MIN_ITEMS, MAX_ITEMS = 3, 8
+MIN_ITEMS, MAX_ITEMS, MAX_ITEM = 3, 8, 120
 
 
 def place_field(place):
@@ -18,13 +19,16 @@ class Ranking(LiveKind):
     one_answer = True
 
     def settings(self, form):
-        items = lines(form.get("items"), limit=100)
+        items = lines(form.get("items"))
         if len(items) < MIN_ITEMS:
             return {}, {"items": f"Give at least {MIN_ITEMS} items to rank, one per line."}
         if len(items) > MAX_ITEMS:
             return {}, {"items": f"Give at most {MAX_ITEMS} items to rank, one per line."}
         if len({item.casefold() for item in items}) < len(items):
             return {}, {"items": "Each item to rank appears once: two lines are the same."}
+        problem = lines_problem(items, MAX_ITEMS, MAX_ITEM, "items to rank")
+        if problem:
+            return {}, {"items": problem}
         return {"items": items}, {}
 
     def answer(self, activity, form):
@@ -32,10 +36,10 @@ class Ranking(LiveKind):
         order, seen = [], set()
         for place in range(1, len(items) + 1):
             field = place_field(place)
-            raw = str(form.get(field, "")).strip()
-            if not raw.isdigit() or int(raw) >= len(items):
-                raise LiveError(f"Choose an item for place {place}.", field)
-            index = int(raw)
+            try:
+                index = read_int(form.get(field), field, 0, len(items) - 1)
+            except InputError:  # missing, "abc", "-5", or past the last item
+                raise LiveError(f"Choose an item for place {place}.", field) from None
             if index in seen:
                 raise LiveError(f"“{items[index]}” is in two places: put each item in exactly one place.", field)
             seen.add(index)

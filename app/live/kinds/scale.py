@@ -1,9 +1,10 @@
 """Scale: participants rate each of the tutor's statements from 1 to 5, one answer each; the
 room's mean, count and spread of ratings for each statement."""
+from ...inputs import InputError, read_int
 from ..errors import LiveError
-from .base import LiveKind, lines, register
+from .base import LiveKind, lines, lines_problem, register
 
-MAX_STATEMENTS = 6
+MAX_STATEMENTS, MAX_STATEMENT = 6, 200
 POINTS = 5
 SCALES = {
     "1-5": ("Not at all", "A little", "Somewhat", "Quite a lot", "Very much"),
@@ -29,11 +30,14 @@ class Scale(LiveKind):
     one_answer = True
 
     def settings(self, form):
-        statements = lines(form.get("statements"), limit=100, length=200)
+        statements = lines(form.get("statements"))
         if not statements:
             return {}, {"statements": "Give at least one statement to rate, one per line."}
         if len(statements) > MAX_STATEMENTS:
             return {}, {"statements": f"Give at most {MAX_STATEMENTS} statements, one per line."}
+        problem = lines_problem(statements, MAX_STATEMENTS, MAX_STATEMENT, "statements")
+        if problem:
+            return {}, {"statements": problem}
         scale = form.get("scale") or "1-5"
         if scale not in SCALES:
             return {}, {"scale": "Choose the scale: 1 to 5, or agreement."}
@@ -45,10 +49,10 @@ class Scale(LiveKind):
         ratings = []
         for index, statement in enumerate(statements):
             field = rating_field(index)
-            raw = str(form.get(field, "")).strip()
-            if not raw.isdigit() or not 1 <= int(raw) <= POINTS:
-                raise LiveError(f"Rate “{statement}”: choose one of the {POINTS} points.", field)
-            ratings.append(int(raw))
+            try:
+                ratings.append(read_int(form.get(field), field, 1, POINTS))
+            except InputError:  # missing, "abc", "-5", or off the scale
+                raise LiveError(f"Rate “{statement}”: choose one of the {POINTS} points.", field) from None
         text = "; ".join(f"{s}: {r} ({labels[r - 1]})" for s, r in zip(statements, ratings))
         return text, ratings
 

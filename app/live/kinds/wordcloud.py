@@ -26,7 +26,7 @@ class WordCloud(LiveKind):
     max_text = MAX_PHRASE
 
     def answer(self, activity, form):
-        text = self.text_of(form, MAX_PHRASE, label="a word or a short phrase")
+        text = self.text_of(form, MAX_PHRASE, label="a word or a short phrase", name="A word or phrase")
         return text, {"word": normalise(text)}
 
     def results(self, activity, posts, votes):

@@ -12,12 +12,27 @@ one student's *variant* (the values drawn for its variables, see ``variables.py`
 - ``correct_answer_html(variant)`` the right answer, shown only when the quiz's policy allows;
 - ``examples(variant)`` a correct and an incorrect response, which tests grade for every
   question in the course (a correct one must score 1.0, an incorrect one less);
-- ``summarise(response)`` a short text of an answer, for the analytics' answer distribution.
+- ``summarise(response)`` a short text of an answer, for the analytics' answer distribution;
+- ``secret_answers(variant)`` what would give the answer away (``Secret``: the accepted texts,
+  the right options' texts, the answer values) and ``feedback_texts(variant)`` every feedback
+  text with the line it is on (``FeedbackText``): ``quizzes.leak_check`` looks for the first in
+  the second when a quiz shows feedback while it still holds the answers back.
+
+Option tokens. A response stores each chosen option (item, gap choice) as ``token(text)``, a
+stable hash of its text, so stored answers survive a new ``SECRET_KEY``. The page never sees
+those: it gets ``Tokens.sent(i)``, an HMAC of the text under the attempt's key
+(``variant["_key"]``, set by ``Quiz.variant`` from the app's secret, the quiz, the attempt's
+seed and the question), so the same option has a different token in every attempt and nobody
+can work one out from the option's text. ``parse`` turns what the page sent back into stored
+tokens; a stable token sent by a page from before this scheme is still understood.
 
 Register a type with ``@register``; ``get(name)`` finds it. Form field names always start with
 ``self.field`` (``q-<question id>``) so several questions share one ``<form>``.
 """
 import hashlib
+import hmac
+import html as html_mod
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -28,6 +43,10 @@ from ...content import markdown_render
 from . import variables as variables_mod
 
 _TYPES = {}
+KEY = "_key"  # the variant's entry with the attempt's token key (set by Quiz.variant; never shown)
+_TAG = re.compile(r"<[^>]*>")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(?<!\w)[*_`]+(?=\S)|(?<=\S)[*_`]+(?!\w)")
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!<p[ >]).)*)</p>", re.S)
 
 
@@ -56,6 +75,29 @@ class Grade:
     @property
     def needs_grading(self):
         return self.score is None
+
+
+@dataclass(frozen=True)
+class Secret:
+    """Something that gives a question's answer away: a text, or (``value`` set) a number,
+    recognised within ``tolerance`` (a parsed pair, as ``numeric.parse_tolerance`` returns)."""
+
+    text: str  # as the check's message shows it
+    value: float | None = None
+    tolerance: tuple = ("absolute", 0.0)
+
+
+@dataclass(frozen=True)
+class FeedbackText:
+    """One feedback text (Markdown, variables filled in) and who reads it.
+
+    ``label`` names it in the check's message ("feedback", "option 2's feedback"); ``known`` are
+    the secrets its reader has already given (feedback on a right answer may repeat it)."""
+
+    text: str
+    line: int | None
+    label: str
+    known: tuple = ()
 
 
 @dataclass
@@ -127,17 +169,20 @@ class QuestionType:
         text = self.general_feedback_template
         return Markup(markdown_render.render(variables_mod.fill(text, variant))) if text else Markup("")
 
-    def render(self, variant, response=None, disabled=False, owner=None):
+    def render(self, variant, response=None, disabled=False, owner=None, error=""):
         """The question's form fields (HTML). Default: ``quizzes/questions/<name>.html``.
 
-        ``owner`` is the student whose attempt this is (a tutor may be the one looking)."""
+        ``owner`` is the student whose attempt this is (a tutor may be the one looking);
+        ``error`` a refusal of what was sent (too long), shown beside the fields."""
         return Markup(render_template(
             f"quizzes/questions/{self.name}.html", question=self, variant=variant,
-            response=response, disabled=disabled, owner=owner,
+            response=response, disabled=disabled, owner=owner, error=error,
         ))
 
-    def parse(self, form):
-        """The response from a submitted form (a ``MultiDict``); JSON-ready, never raises."""
+    def parse(self, form, variant=None):
+        """The response from a submitted form (a ``MultiDict``); JSON-ready, never raises.
+
+        ``variant`` (with its token key) turns the page's option tokens into stored ones."""
         return form.get(self.field, "")
 
     def grade(self, response, variant, context=None):
@@ -159,6 +204,22 @@ class QuestionType:
     def is_answered(self, response):
         return response not in (None, "", [], {})
 
+    # -- what feedback must not say -------------------------------------------------------
+    def secret_answers(self, variant):
+        """``[Secret]``: what states this question's answer (none by default: nothing to hide)."""
+        return []
+
+    def asked_text(self, variant):
+        """The question's text (Markdown) as a student reads it: what it says is no secret."""
+        return self.fill(self.text_template, variant)
+
+    def feedback_texts(self, variant):
+        """``[FeedbackText]``: every feedback this question may show; by default the general one."""
+        if not self.general_feedback_template.strip():
+            return []
+        return [FeedbackText(variables_mod.fill(self.general_feedback_template, variant),
+                             line_of(self.data, "feedback"), "feedback")]
+
     # -- helpers for subclasses -----------------------------------------------------------
     @staticmethod
     def md(text, variant=None):
@@ -171,6 +232,19 @@ class QuestionType:
         html = str(cls.md(text, variant)).strip()
         match = _ONE_PARAGRAPH.fullmatch(html)
         return Markup(match.group(1) if match else html)
+
+    @staticmethod
+    def fill(text, variant=None):
+        """``text`` with the variant's ``{{variables}}`` filled in."""
+        return variables_mod.fill(str(text), variant or {})
+
+    @staticmethod
+    def plain(markdown):
+        """Markdown (or HTML) as the words a reader sees, near enough to search in: link targets,
+        tags and emphasis marks dropped, entities decoded, spaces collapsed."""
+        text = _LINK.sub(r"\1", str(markdown))
+        text = _EMPHASIS.sub("", _TAG.sub(" ", text))
+        return " ".join(html_mod.unescape(text).split())
 
     @staticmethod
     def feedback_html(*parts):
@@ -205,8 +279,55 @@ def kept_order(order, count):
 
 
 def token(text):
-    """An opaque, stable form value for a choice: it tells nothing of the choice's place or correctness."""
+    """The stored token of an option's text: stable, it tells nothing of the option's place or
+    correctness, and it never goes to the page (``Tokens.sent`` does)."""
     return "c" + hashlib.sha256(str(text).encode()).hexdigest()[:12]
+
+
+def attempt_key(secret, quiz_uuid, seed, question_id):
+    """The token key of one question in one attempt: HMAC-SHA256 of the app's ``secret``, so a
+    seed (31 bits) and the quiz's file are not enough to work the tokens out."""
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    message = json.dumps(["leadup quiz option tokens", str(quiz_uuid), int(seed), str(question_id)])
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+
+
+class Tokens:
+    """The tokens of a list of texts (options, items, choices) in one variant.
+
+    ``sent(i)`` is what the page gets for text ``i`` (needs the variant's key); ``index(value)``
+    finds a text from its sent or its stored token; ``stored(value)`` is what a response keeps."""
+
+    def __init__(self, texts, variant):
+        self.texts = [str(text) for text in texts]
+        self.stable = [token(text) for text in self.texts]
+        key = (variant or {}).get(KEY)
+        self._sent = [_keyed(key, text) for text in self.texts] if key else None
+        self._index = {value: i for i, value in enumerate(self.stable)}
+        self._index.update({value: i for i, value in enumerate(self._sent or [])})
+
+    @property
+    def keyed(self):
+        """True when the variant has its attempt's key (the page's tokens can be made)."""
+        return self._sent is not None
+
+    def sent(self, i):
+        if self._sent is None:
+            raise RuntimeError("a question's options are rendered only for an attempt: take the variant "
+                               "from Quiz.variant(seed), which adds the attempt's token key")
+        return self._sent[i]
+
+    def index(self, value):
+        return self._index.get(value) if isinstance(value, str) else None
+
+    def stored(self, value):
+        """The stored token for a sent (or stored) one; anything else as it was sent."""
+        i = self.index(value)
+        return self.stable[i] if i is not None else value
+
+
+def _keyed(key, text):
+    return "c" + hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def register(cls):

@@ -1,12 +1,14 @@
 """Choice questions: ``single`` (one right option), ``multiple`` (select all that apply), ``truefalse``.
 
 Options are shown in a per-student order (``variant["_order"]``, drawn with the variables) and
-sent as opaque tokens (``base.token`` of the option's text), so the page says nothing of which
-option is right; responses store the tokens.
+sent as tokens of this attempt (``base.Tokens``), so the page says nothing of which option is
+right and no two attempts share a token; responses store each option's stable ``base.token``.
+A true/false question sends "true" or "false": its two labels, so a token would hide nothing.
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
+from .base import (FeedbackText, Grade, QuestionError, QuestionType, Secret, Tokens, kept_order, line_of,
+                   register, shuffled, token)
 
 OPTION_KEYS = {"text", "correct", "feedback"}
 
@@ -49,22 +51,48 @@ class ChoiceQuestion(QuestionType):
         """Option indices in the order this student sees them."""
         return kept_order((variant or {}).get("_order"), len(self.options))
 
+    def tokens(self, variant):
+        return Tokens([option["text"] for option in self.options], variant)
+
     def choices(self, variant, response):
         """For the template: ``[{token, html, checked}]`` in the student's order."""
-        chosen = self.chosen(response)
-        return [{"token": self.options[i]["token"], "html": self.md_inline(self.options[i]["text"], variant),
+        chosen = self.chosen(response, variant)
+        tokens = self.tokens(variant)
+        return [{"token": tokens.sent(i), "html": self.md_inline(self.options[i]["text"], variant),
                  "checked": i in chosen} for i in self.order(variant)]
 
-    def chosen(self, response):
-        """Indices of the options ``response`` picks (unknown tokens are ignored)."""
-        tokens = [response] if isinstance(response, str) else response if isinstance(response, list) else []
-        return [i for i, option in enumerate(self.options) if option["token"] in tokens]
+    def chosen(self, response, variant=None):
+        """Indices of the options ``response`` picks, by stored or (with ``variant``) sent token;
+        unknown tokens are ignored."""
+        given = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+        tokens = self.tokens(variant)
+        picked = {tokens.index(value) for value in given}
+        return [i for i in range(len(self.options)) if i in picked]
+
+    def parse(self, form, variant=None):
+        return self.tokens(variant).stored(form.get(self.field, ""))
 
     def option_feedback(self, indices, variant):
         return [self.md(self.options[i]["feedback"], variant) for i in indices if self.options[i]["feedback"]]
 
     def summarise(self, response):
         return "; ".join(self.options[i]["text"] for i in self.chosen(response))[:200]
+
+    def secret_answers(self, variant):
+        return [Secret(self.plain_option(option, variant)) for option in self.options if option["correct"]]
+
+    def feedback_texts(self, variant):
+        """The general feedback, and each option's, read by those who chose it."""
+        texts = super().feedback_texts(variant)
+        for number, option in enumerate(self.options, start=1):
+            if option["feedback"].strip():
+                own = (Secret(self.plain_option(option, variant)),) if option["correct"] else ()
+                texts.append(FeedbackText(self.fill(option["feedback"], variant), option["feedback_line"],
+                                          f"option {number}'s feedback", own))
+        return texts
+
+    def plain_option(self, option, variant):
+        return self.plain(self.fill(option["text"], variant))
 
 
 def _option(item, number, where):
@@ -81,7 +109,7 @@ def _option(item, number, where):
     if not isinstance(correct, bool):
         raise QuestionError(f"option {number}: 'correct' must be true or false", line_of(item, "correct", where))
     return {"text": str(text), "correct": correct, "feedback": str(item.get("feedback") or ""),
-            "token": token(text)}
+            "token": token(text), "feedback_line": line_of(item, "feedback", where)}
 
 
 @register
@@ -100,7 +128,7 @@ class SingleQuestion(ChoiceQuestion):
     def grade(self, response, variant, context=None):
         if not self.is_answered(response):
             return Grade(0.0, self.feedback_html("No answer."))
-        chosen = self.chosen(response)[:1]
+        chosen = self.chosen(response, variant)[:1]
         if not chosen:
             return Grade(0.0, self.feedback_html("Not one of the options."))
         score = 1.0 if self.options[chosen[0]]["correct"] else 0.0
@@ -137,13 +165,14 @@ class MultipleQuestion(ChoiceQuestion):
         if not correct:
             raise QuestionError("at least one option must have 'correct: true'", self.data.line_of("options"))
 
-    def parse(self, form):
-        return form.getlist(self.field)
+    def parse(self, form, variant=None):
+        tokens = self.tokens(variant)
+        return [tokens.stored(value) for value in form.getlist(self.field)]
 
     def grade(self, response, variant, context=None):
         if not self.is_answered(response):
             return Grade(0.0, self.feedback_html("No answer."))
-        chosen = self.chosen(response)
+        chosen = self.chosen(response, variant)
         n_correct = sum(o["correct"] for o in self.options)
         n_wrong = len(self.options) - n_correct
         right = sum(self.options[i]["correct"] for i in chosen)
@@ -207,3 +236,12 @@ class TrueFalseQuestion(QuestionType):
 
     def summarise(self, response):
         return response.title() if response in self.values else super().summarise(response)
+
+    def feedback_texts(self, variant):
+        """The general feedback and the feedback for each answer. No secrets are declared: with
+        two answers, the score alone already tells a student which one is right."""
+        texts = super().feedback_texts(variant)
+        for key in ("feedback_true", "feedback_false"):
+            if str(self.data.get(key) or "").strip():
+                texts.append(FeedbackText(self.fill(self.data[key], variant), line_of(self.data, key), key))
+        return texts

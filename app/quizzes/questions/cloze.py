@@ -7,8 +7,9 @@
 
 Each gap may have ``points`` (default 1): the score is the points-weighted mean over gaps.
 Gaps are named in the form by their number (``q-<id>-g2``), never by the author's name, which
-may give the answer away; choice gaps list their options in a per-student order. A response is
-``{gap name: value}`` (a choice gap's value is the option's token).
+may give the answer away; choice gaps list their options in a per-student order, each with
+this attempt's token (``base.Tokens``). A response is ``{gap name: value}`` (a choice gap's
+value is the option's stored token).
 """
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
+from .base import Grade, QuestionError, QuestionType, Secret, Tokens, kept_order, line_of, register, shuffled, token
 from .numeric import NumberRule
 from .text import TextRule
 
@@ -146,18 +147,25 @@ class ClozeQuestion(QuestionType):
 
         def show(gap):
             value = str(given.get(gap.name, ""))
-            choices = [{"token": token(gap.rule[i]), "html": self.md_inline(gap.rule[i], variant),
-                        "selected": token(gap.rule[i]) == value} for i in self._order(gap, variant)] \
-                if gap.kind == "choice" else []
-            return {"gap": gap, "field": self.gap_field(gap), "value": value, "choices": choices}
+            choices = []
+            if gap.kind == "choice":
+                tokens = Tokens(gap.rule, variant)
+                chosen = tokens.index(value)
+                choices = [{"token": tokens.sent(i), "html": self.md_inline(gap.rule[i], variant),
+                            "selected": i == chosen} for i in self._order(gap, variant)]
+            return {"gap": gap, "field": self.gap_field(gap), "value": "" if choices else value, "choices": choices}
 
         return self._html_with(variant, show)
 
     def text_html(self, variant):
         return Markup("").join(self._html_with(variant, lambda gap: Markup("[{}]").format(gap.number)))
 
-    def parse(self, form):
-        return {gap.name: form.get(self.gap_field(gap), "").strip() for gap in self.gaps}
+    def parse(self, form, variant=None):
+        response = {}
+        for gap in self.gaps:
+            value = form.get(self.gap_field(gap), "").strip()
+            response[gap.name] = Tokens(gap.rule, variant).stored(value) if gap.kind == "choice" else value
+        return response
 
     def is_answered(self, response):
         return isinstance(response, dict) and any(str(v).strip() for v in response.values())
@@ -167,7 +175,7 @@ class ClozeQuestion(QuestionType):
         if not isinstance(value, str) or not value.strip():
             return 0.0, "", "No answer."
         if gap.kind == "choice":
-            return (1.0 if value == token(gap.rule[gap.answer]) else 0.0), "", ""
+            return (1.0 if Tokens(gap.rule, variant).index(value) == gap.answer else 0.0), "", ""
         if gap.kind == "numeric":
             score, _, problem = gap.rule.check(value, variant)
             return score, "", problem
@@ -220,8 +228,30 @@ class ClozeQuestion(QuestionType):
         for gap in self.gaps:
             value = str(response.get(gap.name, "")).strip()
             if gap.kind == "choice":
-                value = next((o for o in gap.rule if token(o) == value), value)
+                index = Tokens(gap.rule, None).index(value)
+                value = gap.rule[index] if index is not None else value
             elif value:
                 value = gap.rule.summary(value)
             shown.append(f"{gap.name}: {value or '–'}")
         return "; ".join(shown)[:200]
+
+    def _gap_secrets(self, gap, variant):
+        if gap.kind == "choice":
+            return [Secret(self.plain(self.fill(gap.rule[gap.answer], variant)))]
+        return gap.rule.secrets(variant)
+
+    def asked_text(self, variant):
+        """The text with each gap as its number: a gap's name is never shown."""
+        numbers = {gap.name: gap.number for gap in self.gaps}
+        return GAP.sub(lambda m: f"[{numbers.get(m.group(1), '')}]", super().asked_text(variant))
+
+    def secret_answers(self, variant):
+        return [secret for gap in self.gaps for secret in self._gap_secrets(gap, variant)]
+
+    def feedback_texts(self, variant):
+        """The general feedback, and a text gap's answers' feedback (read by those who typed them)."""
+        texts = super().feedback_texts(variant)
+        for gap in self.gaps:
+            if gap.kind == "text":
+                texts += gap.rule.feedback_texts(variant, prefix=f"gap '{gap.name}', ")
+        return texts

@@ -76,7 +76,7 @@ class EssayQuestion(QuestionType):
         return Grade(self.rubric_score(choices), Markup('<ul class="quiz-rubric-result">{}</ul>').format(rows))
 
     # -- one student's answer ---------------------------------------------------------------
-    def parse(self, form):
+    def parse(self, form, variant=None):
         return form.get(self.field, "")
 
     def is_answered(self, response):

@@ -1,12 +1,13 @@
 """Matching questions: each left-hand item gets a select of every right-hand choice.
 
 The choices (the pairs' right sides, then any distractors, each text once) are listed in a
-per-student order (``variant["_order"]``). Rows and choices are sent as tokens, so the page does
-not pair them; a response is ``{left token: right token}``. Score: the share of rows right.
+per-student order (``variant["_order"]``). Rows and choices are sent as this attempt's tokens
+(``base.Tokens``), so the page does not pair them; a response is ``{left token: right token}``
+in stored tokens. Score: the share of rows right.
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, kept_order, line_of, register, shuffled, token
+from .base import Grade, QuestionError, QuestionType, Tokens, kept_order, line_of, register, shuffled, token
 
 
 @register
@@ -54,20 +55,38 @@ class MatchingQuestion(QuestionType):
     def order(self, variant):
         return kept_order((variant or {}).get("_order"), len(self.choices))
 
+    def _tokens(self, variant):
+        return Tokens([left for left, _ in self.pairs], variant), Tokens(self.choices, variant)
+
+    def decoded(self, response, variant=None):
+        """``response`` in stored tokens, whichever tokens it came in."""
+        lefts, choices = self._tokens(variant)
+        given = response if isinstance(response, dict) else {}
+        return {lefts.stored(k): choices.stored(v) for k, v in given.items()}
+
     def rows(self, variant, response):
         """For the template: ``[{token, html, choices: [{token, html, selected}]}]``."""
-        given = response if isinstance(response, dict) else {}
+        given = self.decoded(response, variant)
+        lefts, choices = self._tokens(variant)
         order = self.order(variant)
         rows = []
-        for (left, _), left_token in zip(self.pairs, self.left_tokens):
+        for number, ((left, _), left_token) in enumerate(zip(self.pairs, self.left_tokens)):
             chosen = given.get(left_token)
-            rows.append({"token": left_token, "html": self.md_inline(left, variant), "choices": [
-                {"token": self.choice_tokens[i], "html": self.md_inline(self.choices[i], variant),
+            rows.append({"token": lefts.sent(number), "html": self.md_inline(left, variant), "choices": [
+                {"token": choices.sent(i), "html": self.md_inline(self.choices[i], variant),
                  "selected": self.choice_tokens[i] == chosen} for i in order]})
         return rows
 
-    def parse(self, form):
-        return {t: form.get(f"{self.field}-{t}", "").strip() for t in self.left_tokens}
+    def parse(self, form, variant=None):
+        """``{stored left token: stored choice token}``; a row is read under its sent token, or its
+        stored one (a page from before per-attempt tokens)."""
+        lefts, choices = self._tokens(variant)
+        response = {}
+        for number, stored in enumerate(self.left_tokens):
+            names = [f"{self.field}-{lefts.sent(number)}"] if lefts.keyed else []
+            value = next((form[name] for name in names + [f"{self.field}-{stored}"] if name in form), "")
+            response[stored] = choices.stored(value.strip())
+        return response
 
     def is_answered(self, response):
         return isinstance(response, dict) and any(str(v).strip() for v in response.values())
@@ -75,6 +94,7 @@ class MatchingQuestion(QuestionType):
     def grade(self, response, variant, context=None):
         if not self.is_answered(response):
             return Grade(0.0, self.feedback_html("No answer."))
+        response = self.decoded(response, variant)
         parts = [{"label": left, "correct": response.get(left_token) == answer}
                  for (left, _), left_token, answer in zip(self.pairs, self.left_tokens, self.answer_tokens)]
         right = sum(part["correct"] for part in parts)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, line_of, register
+from .base import FeedbackText, Grade, QuestionError, QuestionType, Secret, line_of, register
 
 _SHAPE = re.compile(r"""
     (?P<prefix>[^\d\s.,+-][^\d+-]*?)? \s*
@@ -120,6 +120,7 @@ class NumericAnswer:
     tolerance: tuple = ("absolute", 0.0)
     score: float = 1.0
     feedback: str = ""
+    feedback_line: int | None = None
 
     def target(self, variant):
         return float(variables_mod.evaluate(self.value, variant or {}))
@@ -191,6 +192,24 @@ class NumberRule:
         tolerance = describe_tolerance(answer.tolerance)
         return self.show(answer.target(variant)) + (f" ({tolerance})" if tolerance else "")
 
+    def secrets(self, variant):
+        """``[Secret]`` of the values that earn marks, each with its tolerance."""
+        return [self._secret(answer, variant) for answer in self.answers if answer.score > 0]
+
+    def _secret(self, answer, variant):
+        value = answer.target(variant)
+        return Secret(self.show(value), value, answer.tolerance)
+
+    def feedback_texts(self, variant):
+        """Each answer's feedback, read only by those whose number it accepted."""
+        texts, everything = [], tuple(self.secrets(variant))
+        for number, answer in enumerate(self.answers, start=1):
+            if answer.feedback.strip():
+                known = everything if answer.score >= 1 else (self._secret(answer, variant),) if answer.score else ()
+                texts.append(FeedbackText(variables_mod.fill(answer.feedback, variant), answer.feedback_line,
+                                          f"answer {number}'s feedback", known))
+        return texts
+
     def summary(self, text):
         value, _ = parse_number(text, self.unit, self.units)
         return self.show(value) if value is not None else str(text or "").strip()[:200]
@@ -242,7 +261,8 @@ def _answers_list(data, variables):
         if "value" not in item:
             raise QuestionError(f"answer {number}: missing 'value'", line_of(item))
         answers.append(NumericAnswer(_value(item, "value", variables), _tolerance(item, "tolerance"),
-                                     score_of(item, number), str(item.get("feedback") or "")))
+                                     score_of(item, number), str(item.get("feedback") or ""),
+                                     line_of(item, "feedback") or line_of(item)))
     if not any(a.score == 1 for a in answers):
         raise QuestionError("at least one answer needs 'score: 1' (the right answer)", data.line_of("answers"))
     return answers
@@ -293,7 +313,7 @@ class NumericQuestion(QuestionType):
         """True when students may type other units, so the phone keyboard must have letters."""
         return len(self.rule.units) > 1
 
-    def parse(self, form):
+    def parse(self, form, variant=None):
         return form.get(self.field, "").strip()
 
     def grade(self, response, variant, context=None):
@@ -311,3 +331,9 @@ class NumericQuestion(QuestionType):
 
     def summarise(self, response):
         return self.rule.summary(response) if self.is_answered(response) else ""
+
+    def secret_answers(self, variant):
+        return self.rule.secrets(variant)
+
+    def feedback_texts(self, variant):
+        return super().feedback_texts(variant) + self.rule.feedback_texts(variant)

@@ -1,8 +1,8 @@
 """Ordering questions: put items in order by giving each a position (a select: no dragging needed).
 
 Items are shown in a per-student order that is never the right one (``variant["_order"]``); each
-item's select is named by the item's token, so field names say nothing of the right order. A
-response is ``{item token: "position"}``. Items whose position is missing or shared with another
+item's select is named by the item's token in this attempt (``base.Tokens``), so field names say
+nothing of the right order. A response is ``{stored item token: "position"}``. Items whose position is missing or shared with another
 item count as not placed.
 
 Scoring: ``relative`` (default) is the share of neighbouring pairs in the student's order that
@@ -11,7 +11,7 @@ are in the right order; ``absolute`` the share of items in the right position;
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, kept_order, register, shuffled, token
+from .base import Grade, QuestionError, QuestionType, Tokens, kept_order, register, shuffled, token
 
 SCORING = ("relative", "absolute", "all_or_nothing")
 
@@ -50,14 +50,27 @@ class OrderingQuestion(QuestionType):
     def order(self, variant):
         return kept_order((variant or {}).get("_order"), len(self.items))
 
+    def decoded(self, response, variant=None):
+        """``response`` with stored item tokens, whichever tokens it came in."""
+        tokens = Tokens(self.items, variant)
+        return {tokens.stored(k): v for k, v in response.items()} if isinstance(response, dict) else {}
+
     def rows(self, variant, response):
         """For the template: ``[{token, html, position}]`` in the order this student sees them."""
-        given = response if isinstance(response, dict) else {}
-        return [{"token": self.tokens[i], "html": self.md_inline(self.items[i], variant),
+        given = self.decoded(response, variant)
+        tokens = Tokens(self.items, variant)
+        return [{"token": tokens.sent(i), "html": self.md_inline(self.items[i], variant),
                  "position": str(given.get(self.tokens[i], ""))} for i in self.order(variant)]
 
-    def parse(self, form):
-        return {t: form.get(f"{self.field}-{t}", "").strip() for t in self.tokens}
+    def parse(self, form, variant=None):
+        """``{stored item token: position}``; an item is read under its sent token, or its stored
+        one (a page from before per-attempt tokens)."""
+        tokens = Tokens(self.items, variant)
+        response = {}
+        for i, stored in enumerate(self.tokens):
+            names = ([f"{self.field}-{tokens.sent(i)}"] if tokens.keyed else []) + [f"{self.field}-{stored}"]
+            response[stored] = next((form[name] for name in names if name in form), "").strip()
+        return response
 
     def is_answered(self, response):
         return isinstance(response, dict) and any(str(v).strip() for v in response.values())
@@ -81,7 +94,7 @@ class OrderingQuestion(QuestionType):
     def grade(self, response, variant, context=None):
         if not self.is_answered(response):
             return Grade(0.0, self.feedback_html("No answer."))
-        sequence, positions, shared = self.placed(response)
+        sequence, positions, shared = self.placed(self.decoded(response, variant))
         n = len(self.items)
         in_place = [i for i in sequence if positions[i] == i + 1]
         pairs = sum(1 for a, b in zip(sequence, sequence[1:]) if a < b)

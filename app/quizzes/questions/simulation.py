@@ -28,7 +28,7 @@ from ...extensions import db
 from ...models import SavedScenario
 from ...simulations import docs, service
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, register
+from .base import Grade, QuestionError, QuestionType, Secret, register
 
 DEFAULT_TOLERANCE = "1%"
 MAX_CHECKED_VARIANTS = 500  # formula parameters are checked for every variant up to this many
@@ -164,7 +164,7 @@ class SimulationQuestion(QuestionType):
         return Markup("{}<p class=\"quiz-sim-output\">The model's output: <strong>{}</strong>. {}</p>").format(
             super().text_html(variant), item["label"], answer_in)
 
-    def render(self, variant, response=None, disabled=False, owner=None):
+    def render(self, variant, response=None, disabled=False, owner=None, error=""):
         """The fields; with ``own_scenario`` a select of ``owner``'s saved scenarios of the model.
 
         ``owner`` is the student whose attempt this is (default: the signed-in user), so a tutor
@@ -176,10 +176,10 @@ class SimulationQuestion(QuestionType):
         return Markup(render_template(
             "quizzes/questions/simulation.html", question=self, variant=variant, response=_response(response),
             disabled=disabled, owner=owner, saved=saved, viewer_is_owner=viewer_is_owner,
-            output=self.output_item(variant),
+            output=self.output_item(variant), error=error,
         ))
 
-    def parse(self, form):
+    def parse(self, form, variant=None):
         raw_id = form.get(f"{self.field}-scenario", "").strip()
         scenario_id = int(raw_id) if self.own_scenario and raw_id.isdigit() and len(raw_id) <= 12 else None
         return {"scenario_id": scenario_id, "value": form.get(f"{self.field}-value", "")}
@@ -272,6 +272,13 @@ class SimulationQuestion(QuestionType):
 
     def summarise(self, response):
         return str(_response(response)["value"]).strip()[:200]
+
+    def secret_answers(self, variant):
+        """The model's value (none for ``own_scenario``: each student's answer is their own)."""
+        if self.own_scenario:
+            return []
+        item = self.output_item(variant)
+        return [Secret(self.show(item["value"], item["unit"]), item["value"], self.tolerance)]
 
     def is_answered(self, response):
         return bool(str(_response(response)["value"]).strip())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, line_of, register
+from .base import FeedbackText, Grade, QuestionError, QuestionType, Secret, line_of, register
 from .numeric import score_of
 
 WHITESPACE = ("normalise", "exact")
@@ -82,6 +82,26 @@ class TextRule:
     def summary(self, response):
         return normalise(response, self.case_sensitive, self.whitespace).strip()[:200]
 
+    def secrets(self, variant):
+        """``[Secret]`` of the plain-text answers that earn marks (a pattern cannot be quoted)."""
+        return [Secret(variables_mod.fill(a["text"], variant)) for a in self.answers if a["score"] > 0 and "text" in a]
+
+    def feedback_texts(self, variant, prefix=""):
+        """Each answer's feedback, read only by those whose answer matched it."""
+        texts, everything = [], tuple(self.secrets(variant))
+        for number, answer in enumerate(self.answers, start=1):
+            if not answer["feedback"].strip():
+                continue
+            if answer["score"] >= 1:
+                known = everything  # its reader has full marks here
+            elif answer["score"] > 0 and "text" in answer:
+                known = (Secret(variables_mod.fill(answer["text"], variant)),)
+            else:
+                known = ()
+            texts.append(FeedbackText(variables_mod.fill(answer["feedback"], variant), answer.get("feedback_line"),
+                                      f"{prefix}answer {number}'s feedback", known))
+        return texts
+
     def examples(self, variant):
         correct = self.full_texts(variant)[0]
         for wrong in ("I do not know", "xyzzy", correct + " not"):
@@ -105,7 +125,7 @@ def _answer(data, item, number, case_sensitive):
     if ("text" in item) == ("regex" in item):
         raise QuestionError(f"answer {number}: give exactly one of 'text' or 'regex'", where)
     answer = {"score": score_of(item, number),
-              "feedback": str(item.get("feedback") or "")}
+              "feedback": str(item.get("feedback") or ""), "feedback_line": line_of(item, "feedback", where)}
     if "text" in item:
         if not str(item["text"]).strip():
             raise QuestionError(f"answer {number}: 'text' is empty", where)
@@ -153,3 +173,9 @@ class TextQuestion(QuestionType):
 
     def summarise(self, response):
         return self.rule.summary(response) if isinstance(response, str) else super().summarise(response)
+
+    def secret_answers(self, variant):
+        return self.rule.secrets(variant)
+
+    def feedback_texts(self, variant):
+        return super().feedback_texts(variant) + self.rule.feedback_texts(variant)
