@@ -21,8 +21,15 @@ run: install assets
 	@echo "LeadUP is at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The tests marked `serial` (their own servers, restarts) first, alone; then the rest in parallel,
+# one test file per worker process (JOBS=1: one at a time). MARKS narrows both by marker
+# (MARKS="not e2e" skips the browser); exit 5 is "no test selected" (e.g. no serial one).
+JOBS ?= auto
+MARKS ?=
+AND_MARKS = $(if $(MARKS), and ($(MARKS)))
 test: install-dev assets chromium axe
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "serial$(AND_MARKS)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -m "not serial$(AND_MARKS)" -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }

@@ -1,4 +1,8 @@
-"""LeadUP: the Flask application factory."""
+"""LeadUP: the Flask application factory, ``create_app``, and what every app gets from it: row ids
+in URLs that fit the database (``RowIdConverter``) and JSON without NaN (``StrictJSONProvider``).
+
+It sits on top of the app's layers and imports every package (docs/architecture.md, "Layers").
+"""
 from pathlib import Path
 
 from flask import Flask
@@ -27,8 +31,23 @@ def create_app(config=None):
     app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
-    from . import (activities, assets, auth, competencies, content, courseware, deliberation, demo, live, main, manage,
-                   models, quizzes, security, simulations)
+    from . import (
+        activities,
+        assets,
+        auth,
+        competencies,
+        content,
+        courseware,
+        deliberation,
+        demo,
+        live,
+        main,
+        manage,
+        models,
+        quizzes,
+        security,
+        simulations,
+    )
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -43,7 +62,7 @@ def create_app(config=None):
     for blueprint_module in (main, auth, courseware, manage, assets, simulations, quizzes, deliberation, live,
                              competencies):
         blueprint_module.init_app(app)
-    from . import discussions  # cohort discussions (after live: it reads live sessions)
+    from . import discussions  # cohort discussions, registered after live: from_live reads its sessions
     discussions.init_app(app)
     demo.init_app(app)
     return app

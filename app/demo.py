@@ -79,7 +79,7 @@ def seed_command():
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("refusing to create demo accounts in production")
     accounts = seed()
-    click.echo("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+    click.echo(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
     for email, name, role, cohort_names in accounts:
         where = ", ".join(cohort_names) or "all cohorts"
         click.echo(f"  {role.value:<8} {email:<24} {name} ({where})")

@@ -50,7 +50,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +58,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.pages import MODULE, CookieClient, free_port, percentile, start_gunicorn, stop  # noqa: E402
-from bench.quiz_load import (PASSWORD, UNIT_FILE, UNIT_PATH, BenchError, base_env, cpu_times, csrf_in,  # noqa: E402
-                             email, engine_url, on_throwaway_postgres)
+from bench.quiz_load import (  # noqa: E402
+    PASSWORD,
+    UNIT_FILE,
+    UNIT_PATH,
+    BenchError,
+    base_env,
+    cpu_times,
+    csrf_in,
+    email,
+    engine_url,
+    on_throwaway_postgres,
+)
 
 EXERCISE_UUID = "5b8e0d2a-3c71-4f96-a4e2-9d07c6b1e843"
 EXERCISE_KEY = "bench-deliberation"
@@ -628,7 +638,7 @@ def main(argv=None):
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "students": args.students,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"), "students": args.students,
             "group_size": args.group_size, "notes": args.notes, "edits": args.edits, "seconds": args.seconds,
             "workers": args.workers, "cpus": os.cpu_count(), "results": results,
         }, indent=2))

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import (FORM, HOST, MODULE, CookieClient, cookie_header, free_port, percentile,  # noqa: E402
-                         start_gunicorn, stop)
+from bench.pages import FORM, HOST, MODULE, CookieClient, cookie_header, free_port, percentile, start_gunicorn, stop  # noqa: E402
 
 QUIZ_UUID = "7f3c2b9e-5d41-4a6e-9b0f-1c8e2d4a6b35"
 QUIZ_KEY = "bench"
@@ -571,7 +570,7 @@ def main(argv=None):
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "students": args.students,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"), "students": args.students,
             "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(), "results": results,
         }, indent=2))
     return 1 if any(failed(r) for r in results.values()) else 0

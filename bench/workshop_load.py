@@ -71,7 +71,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -801,7 +801,7 @@ def main(argv=None):
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
             "seconds": args.seconds, "notes": args.notes, "follow": args.follow,
             "results": [{"backend": name, "participants": n, **r} for name, n, r in results],
         }, indent=2, default=str))

@@ -47,7 +47,7 @@ def balance(origins, destinations, decay, start_b=None, tolerance=TOLERANCE):
     b = list(start_b) if start_b and len(start_b) == m else [1.0] * m
     a = [1.0] * n
     sweeps = 0
-    for sweeps in range(1, MAX_SWEEPS + 1):
+    for sweeps in range(1, MAX_SWEEPS + 1):  # noqa: B007 (the count is returned)
         bd = [b[j] * destinations[j] for j in range(m)]
         a = [1.0 / s if (s := _dot(bd, rows[i])) > 0 else 0.0 for i in range(n)]
         ao = [a[i] * origins[i] for i in range(n)]

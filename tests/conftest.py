@@ -1,7 +1,6 @@
 """Shared fixtures: an app per test with a fresh database, clients, and factories."""
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from flask import g
@@ -10,6 +9,7 @@ from app import create_app
 from app.config import ROOT, TestingConfig
 from app.extensions import db as _db
 from app.models import Cohort, Role, User
+from tests.helpers import write  # noqa: F401 (shared with the tests that import it from here)
 
 PASSWORD = "correct horse battery"
 
@@ -131,6 +131,16 @@ def auth(client):
     return Auth(client)
 
 
+@pytest.fixture(scope="session")
+def course_with(tmp_path_factory):
+    """``course_with(files=..., appends=...)``: the real course with a change, shared by every
+    test asking for the same change (``tests.helpers.course_with``)."""
+    from tests.helpers import course_with as build
+
+    base = tmp_path_factory.mktemp("courses")
+    return lambda files=None, appends=None: build(base, files, appends)
+
+
 @pytest.fixture
 def course_copy(tmp_path):
     """A writable copy of the real course for tests that break it on purpose."""
@@ -139,10 +149,6 @@ def course_copy(tmp_path):
     return target
 
 
-def write(path: Path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from .registry import ActivityConfigError, ActivityType, register
 
-
 NO_UUID = ("This quiz cannot be taken yet: its file has a problem that the course check reports "
            "(it has no valid uuid).")
 

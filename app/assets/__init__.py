@@ -7,7 +7,7 @@ from flask import Blueprint
 
 bp = Blueprint("assets", __name__)
 
-from . import routes, vendor  # noqa: E402,F401
+from . import routes, vendor  # noqa: E402
 
 
 def init_app(app):

@@ -1,6 +1,7 @@
-from ..forms import CleanForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..forms import CleanForm
 
 MIN_PASSWORD = 10
 

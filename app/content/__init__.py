@@ -31,7 +31,7 @@ class CourseStore:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self._fingerprint = self.fingerprint()
-        self.course = load_course(self.root)
+        self.course = loaded(self.root, self._fingerprint)
 
     def fingerprint(self):
         return tuple(
@@ -47,8 +47,29 @@ class CourseStore:
                 fingerprint = self.fingerprint()
                 if fingerprint != self._fingerprint:
                     self._fingerprint = fingerprint
-                    self.course = load_course(self.root)
+                    self.course = loaded(self.root, fingerprint)
         return self.course
+
+
+_LOADED = {}  # (folder, fingerprint) -> Course: the last few loaded in this process
+_LOADED_LOCK = threading.Lock()
+KEEP_LOADED = 4
+
+
+def loaded(root, fingerprint):
+    """The course under ``root`` as loaded from files with this ``fingerprint``: loaded once per
+    process and shared, since a loaded course is read-only (every app of a test run, every
+    ``create_app`` of a CLI command, reuses it while the files are unchanged)."""
+    key = (str(Path(root).resolve()), fingerprint)
+    with _LOADED_LOCK:
+        course = _LOADED.get(key)
+    if course is None:
+        course = load_course(root)
+        with _LOADED_LOCK:
+            _LOADED[key] = course
+            while len(_LOADED) > KEEP_LOADED:
+                _LOADED.pop(next(iter(_LOADED)))
+    return course
 
 
 def current_course():

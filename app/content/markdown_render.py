@@ -18,6 +18,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .frontmatter import SAFE_LOADER
 from .model import ActivityRef, Problem
 
 OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(?:\s+([\w./-]+))?\s*$")
@@ -64,7 +65,7 @@ def extract_activities(body, first_line, path):
             continue
         raw = "\n".join(lines[i + 1:end])
         try:
-            config = yaml.safe_load(raw) if raw.strip() else {}
+            config = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = start + 1 + (mark.line if mark else 0)

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 bp = Blueprint("deliberation", __name__)
 
-from . import routes, tutor, reports  # noqa: E402,F401
+from . import reports, routes, tutor  # noqa: E402,F401
 
 
 def link_choices(state, kind="consequence"):

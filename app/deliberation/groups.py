@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from ..content import current_course
 from ..extensions import db
+from ..inputs import clean_text
 from ..models import DeliberationAttempt, DeliberationGroup, DeliberationGroupMember, DeliberationSetting, Role
 from .errors import DeliberationError
-from ..inputs import clean_text
 
 
 @dataclass

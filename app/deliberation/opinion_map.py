@@ -252,7 +252,7 @@ def _seed_centres(points, k, rng):
         if total <= _EPS:
             return None  # fewer distinct points than k
         target, reached = rng.random() * total, 0.0
-        for i, d in enumerate(near):
+        for i, d in enumerate(near):  # noqa: B007 (i is the index reached, read after the loop)
             reached += d
             if reached > target:
                 break

@@ -3,10 +3,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..inputs import clean_text
 from ..models import DeliberationStatement, DeliberationVote
 from .errors import DeliberationError
 from .exercise_file import MAX_STATEMENT
-from ..inputs import clean_text
 
 
 def statements(exercise, stage, cohort, include_hidden=False):

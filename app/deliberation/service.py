@@ -16,17 +16,39 @@ from sqlalchemy.exc import IntegrityError
 
 from ..content import current_course
 from ..extensions import db
-from ..models import (Cohort, DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
-                      DeliberationGroup, DeliberationNote, Role, SavedScenario)
+from ..inputs import clean_text
+from ..models import (
+    Cohort,
+    DeliberationAttempt,
+    DeliberationComment,
+    DeliberationDot,
+    DeliberationField,
+    DeliberationGroup,
+    DeliberationNote,
+    Role,
+    SavedScenario,
+)
 from ..models.deliberation import DRAFT, SUBMITTED
 from ..models.user import utcnow
 from .errors import DeliberationError
+
 # Set-up per cohort and the opinion map live in their own modules; callers reach them here too.
-from .groups import (Settings, add_group, delete_group, group_of, groups_of, make_groups,  # noqa: F401
-                     place_in_group, pseudonym, remove_from_groups, save_settings, settings_for, shown_name,
-                     student_cohort)
+from .groups import (  # noqa: F401
+    Settings,
+    add_group,
+    delete_group,
+    group_of,
+    groups_of,
+    make_groups,
+    place_in_group,
+    pseudonym,
+    remove_from_groups,
+    save_settings,
+    settings_for,
+    shown_name,
+    student_cohort,
+)
 from .opinions import add_statement, my_votes, set_statement_hidden, statements, vote, vote_table  # noqa: F401
-from ..inputs import clean_text
 from .stages import clean_value
 
 SCENARIO_FIELD = "_scenario"  # a stage's attached model run, stored as a field

@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from ..extensions import db
+from ..live import kinds
 from ..live import service as live_service
 from ..live.access import runs
 from ..models import Cohort, DiscussionTopic, LivePost
 from ..models.user import utcnow
 
-TEXT_KINDS = ("board", "questions", "wordcloud", "deliberation")  # activities whose posts are notes
-VOTE_WORDS = {"board": ("dot", "dots"), "questions": ("upvote", "upvotes")}
 UNTHEMED = "Not yet themed"
 
 
@@ -42,7 +41,8 @@ class Theme:
 
 
 def text_activities(session):
-    return [a for a in session.activities if a.kind in TEXT_KINDS]
+    """The activities whose posts are notes (their kind's ``to_discussion``)."""
+    return [a for a in session.activities if kinds.get(a.kind).to_discussion]
 
 
 def cohort_choices(user, session):
@@ -85,9 +85,11 @@ def _count(number, words):
 
 
 def note_line(note, kind, names):
+    """A note as a line of the topic; ``kind`` is its activity's (``kinds.LiveKind``), which says
+    whether it has votes and what they are called."""
     details = [f"{note.author}, {note.table}" if names and note.author else note.table]
-    if kind in VOTE_WORDS:
-        details.append(_count(note.votes, VOTE_WORDS[kind]))
+    if kind.votable:
+        details.append(_count(note.votes, kind.vote_words))
     if note.merged:
         details.append(_count(note.merged, ("similar note merged in", "similar notes merged in")))
     text = note.text.replace("\n", "\n  ")
@@ -106,7 +108,7 @@ def topic_body(session, activity, names=False):
         lines += ["", "No notes were kept."]
     for theme in groups:
         lines += ["", theme.name, "─" * min(len(theme.name), 40)]
-        lines += [note_line(note, activity.kind, names) for note in theme.notes]
+        lines += [note_line(note, kinds.get(activity.kind), names) for note in theme.notes]
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ Who may do what: the members of a cohort (its students and tutors) and admins re
 its discussions; its tutors and admins moderate (pin, lock, hide). Students never see what a
 tutor hid. An author edits their own post for ``EDIT_MINUTES`` after sending it.
 """
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -205,5 +205,5 @@ def display_time(moment):
     """A stored UTC time as UK time, e.g. "3 Dec 2026, 14:05"."""
     if moment is None:
         return ""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(UK)
+    local = moment.replace(tzinfo=UTC).astimezone(UK)
     return f"{local.day} {local:%b %Y, %H:%M}"

@@ -1,8 +1,9 @@
 """Live workshops for executive cohorts: sessions joined by code, tables, activities, a projector,
 and events that reach every screen in the room within a second.
 
-``service`` is the only module that changes sessions; ``events`` records and delivers what
-changed (in-process, and through Redis across workers); ``routes`` translates HTTP.
+``service`` (gathering ``sessions``, ``participants`` and ``posts``) is the only place that
+changes sessions; ``kinds`` declares what each activity type does; ``events`` records and
+delivers what changed (in-process, and through Redis across workers); ``routes`` translates HTTP.
 """
 from flask import Blueprint
 

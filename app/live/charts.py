@@ -3,8 +3,9 @@ the report (participants' phones keep the light CSS tables).
 
 Each function draws one chart from a kind's ``results`` and returns ``bokeh.embed.json_item``
 (a dict) that ``static/js/live-charts.js`` embeds; the results template keeps a table with the
-same numbers next to it. ``chart_for(activity, results, projector)`` gives a kind's charts as
-``[{"id", "title", "item"}]`` (simulation maps add ``"legend"``, drawn in HTML).
+same numbers next to it. Each kind chooses its charts (``LiveKind.charts``, adding to a
+``Charts``); ``chart_for(activity, results, projector)`` gives them as ``[{"id", "title", "item"}]``
+(simulation maps add ``"legend"``, drawn in HTML).
 
 On the projector the type is big (ticks and axis labels of at least 18px) for the back of a
 room. Learner text reaches the charts only as labels drawn on a canvas, cut to ``LABEL_CHARS``.
@@ -21,7 +22,6 @@ TABLE_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#6b737e", "#e69f00
 # Scale points 1..5, diverging brown to teal (BrBG) with a grey middle.
 SCALE_COLOURS = ["#8c510a", "#d8b365", "#a0a0a0", "#5ab4ac", "#01665e"]
 SCALE_TEXT = ["#ffffff", INK, INK, INK, "#ffffff"]
-
 
 
 def short(text, limit=LABEL_CHARS):
@@ -236,6 +236,7 @@ def sim_maps(prefix, runs, look):
     """One map per table: circles at zone centroids, area by value, colour by the shared class.
     Same ranges, same classes and the same largest circle on every map."""
     from bokeh.models import ColumnDataSource, HoverTool, Range1d
+
     from sims.results import classify
 
     classes = shared_classes(runs)
@@ -326,37 +327,33 @@ def sim_figures_chart(target_id, results, look):
 
 # -- the entry point ----------------------------------------------------------------------------
 
+class Charts:
+    """The charts of one activity's results, as its kind adds them (``LiveKind.charts``)."""
+
+    def __init__(self, activity, projector):
+        self.projector = projector
+        self.look = Look(projector)
+        self.prefix = f"live-chart-{activity.id}"
+        self.items = []
+
+    def add(self, name, title, draw, *args):
+        """Chart ``name``: ``draw(its element id, *args, look)``; a draw that gives None adds nothing."""
+        target = f"{self.prefix}-{name}"
+        item = draw(target, *args, self.look)
+        if item is not None:
+            self.items.append({"id": target, "title": title, "item": item})
+
+    def extend(self, items):
+        self.items.extend(items)
+
+
 def chart_for(activity, results, projector=False):
     """``[{"id", "title", "item"}]``: the charts of ``activity``'s results (``[]`` if none fit)."""
-    if not results:
+    from . import kinds  # the kinds import this module for its charts
+
+    kind = kinds.get(activity.kind)
+    if not results or kind is None:
         return []
-    look = Look(projector)
-    prefix = f"live-chart-{activity.id}"
-    kind = activity.kind
-    charts = []
-
-    def add(name, title, item, **extra):
-        if item is not None:
-            charts.append({"id": f"{prefix}-{name}", "title": title, "item": item, **extra})
-
-    if kind == "poll" and results.get("answers"):
-        add("poll", "Answers per option", poll_chart(f"{prefix}-poll", results, look))
-    elif kind == "scale" and results.get("answers"):
-        add("scale", "How the room rated each statement", scale_chart(f"{prefix}-scale", results, look))
-    elif kind == "ranking" and results.get("answers"):
-        add("ranking", "The room's order: points per item", ranking_chart(f"{prefix}-ranking", results, look))
-    elif kind == "board":
-        add("dots", "The notes with the most dots", board_chart(f"{prefix}-dots", results, look))
-        add("themes", "Notes per theme", themes_chart(f"{prefix}-themes", results, look))
-    elif kind == "questions" and not projector:  # the projector lists them, most upvoted first
-        add("questions", "The most upvoted", questions_chart(f"{prefix}-questions", results, look))
-    elif kind == "wordcloud" and not projector:  # the projector has the cloud itself
-        add("words", "The most sent words", words_chart(f"{prefix}-words", results, look))
-    elif kind == "deliberation" and not projector:
-        add("tables", "Notes per table", notes_per_table_chart(f"{prefix}-tables", results, activity.session, look))
-    elif kind == "simulation" and results.get("runs"):
-        runs = mapped(results["runs"])
-        if runs:
-            charts.extend(sim_maps(prefix, runs, look))
-        add("figures", "The headline figures, table by table", sim_figures_chart(f"{prefix}-figures", results, look))
-    return charts
+    out = Charts(activity, projector)
+    kind.charts(out, activity, results)
+    return out.items

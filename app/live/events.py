@@ -39,6 +39,15 @@ def record(session_id, type_, payload):
     return event
 
 
+def commit_and_announce(session_id, type_, payload):
+    """Record the event, commit it with the change it describes, then wake every screen: the
+    end of each write of ``sessions``, ``participants`` and ``posts``. A write with several
+    events ``record``s the others first."""
+    record(session_id, type_, payload)
+    db.session.commit()
+    announce(session_id)
+
+
 def _notify():
     with _wake:
         _generation[0] += 1

@@ -1,9 +1,8 @@
 """The join link as a QR code: an inline SVG made on the server (no request leaves the page).
 
 The SVG carries attributes only, never a ``style=`` attribute, which the CSP forbids."""
-from markupsafe import Markup, escape
-
 import segno
+from markupsafe import Markup, escape
 
 
 def join_qr(url, scale=6):

@@ -5,8 +5,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from flask import (Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context,
-                   url_for)
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from ..extensions import db
@@ -17,7 +16,7 @@ from ..security import allow_plot_styles, public
 from . import bp, charts, events, service
 from .access import cookie_name, participant_here, runs, session_or_404
 from .errors import LiveError, read, refusal
-from .kinds.board import COLOURS
+from .kinds.base import COLOURS
 
 STREAM_SECONDS = 300  # a stream ends after this; the browser reconnects with Last-Event-ID
 KEEPALIVE_SECONDS = 20

@@ -60,7 +60,8 @@ def control(code):
                            posts=service.posts_of(activity, include_hidden=True) if activity else [],
                            results=results, charts=charts.chart_for(activity, results) if activity else [],
                            merged_into=service.merged_into(activity) if activity else {},
-                           participants=_participants(session), kinds=kinds.choices(), cohorts=_taught_cohorts(),
+                           participants=_participants(session), kinds=kinds.choices(), kind_types=kinds.registered(),
+                           cohorts=_taught_cohorts(),
                            join_url=url_for("live.join_page", code=session.code, _external=True))
 
 

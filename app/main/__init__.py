@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: E402
 
 
 def init_app(app):

@@ -1,9 +1,9 @@
-from ..forms import CleanForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
+from ..forms import CleanForm
 from ..models import Role
 
 

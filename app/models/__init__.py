@@ -1,9 +1,18 @@
 """Database models. Import them from here: ``from app.models import User``."""
 from .cohort import Cohort, Invitation, Membership
 from .competency import CompetencyRating
-from .deliberation import (DeliberationAttempt, DeliberationComment, DeliberationDot, DeliberationField,
-                           DeliberationGroup, DeliberationGroupMember, DeliberationNote, DeliberationSetting,
-                           DeliberationStatement, DeliberationVote)
+from .deliberation import (
+    DeliberationAttempt,
+    DeliberationComment,
+    DeliberationDot,
+    DeliberationField,
+    DeliberationGroup,
+    DeliberationGroupMember,
+    DeliberationNote,
+    DeliberationSetting,
+    DeliberationStatement,
+    DeliberationVote,
+)
 from .discussion import DiscussionPost, DiscussionTopic
 from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSession, LiveTable, LiveVote
 from .progress import UnitCompletion

@@ -82,7 +82,7 @@ class LiveActivity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(sa.String(24))  # board | poll | ... (see app/live/activities.py)
+    kind: Mapped[str] = mapped_column(sa.String(24))  # board | poll | ... (registered in app/live/kinds/)
     title: Mapped[str] = mapped_column(sa.String(200))
     config: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON: the prompt, options, minutes...
     results_hidden: Mapped[bool] = mapped_column(default=False)  # until the tutor reveals them

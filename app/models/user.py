@@ -7,9 +7,10 @@ setting a password ends every other session of that person (remember-me cookies 
 import enum
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,7 +19,7 @@ from ..extensions import db
 
 
 def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Role(str, enum.Enum):
@@ -90,7 +91,8 @@ class User(UserMixin, db.Model):
         of this person stops working; unused password links stop working too. A view that
         wants its own session to stay signed in signs in again (``login_user``) afterwards.
         """
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_version = (self.session_version or 0) + 1
         if self.id is not None:
             db.session.execute(

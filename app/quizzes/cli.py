@@ -8,7 +8,7 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import gift, quiz_file, yaml_lines
+from . import gift_read, gift_write, quiz_file, yaml_lines
 
 quiz_cli = AppGroup("quiz", help="Author quizzes: import and export Moodle GIFT files.")
 
@@ -34,10 +34,10 @@ def import_gift(file, module, key, title):
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise click.ClickException(f"{file}: not UTF-8 text ({error.reason})") from None
-    questions, problems = gift.parse(text)
+    questions, problems = gift_read.parse(text)
     for line, message in problems:
         click.echo(f"{file}:{line}: {message}", err=True)
-    errors = sum(1 for problem in problems if not gift.is_note(problem))
+    errors = sum(1 for problem in problems if not gift_read.is_note(problem))
     if errors:
         raise click.ClickException(f"{errors} problem(s) in {file}: nothing written")
     if not questions:
@@ -67,7 +67,7 @@ def export_gift(quiz, output):
         raise click.ClickException(f"{path}:{error.line}: {error.message}") from None
     questions = data.get("questions") or []
     header = f"// {data.get('title')}\n// Exported from LeadUP quiz {data.get('uuid')} ({path.name})\n\n"
-    text = header + gift.dump(questions)
+    text = header + gift_write.dump(questions)
     if output is None:
         click.echo(text, nl=False)
         return

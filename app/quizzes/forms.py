@@ -4,7 +4,7 @@ Several of these share a page, so each has a ``prefix`` (unique field ids). The 
 ``CSRFProtect`` checks every POST, and the templates send its token as ``csrf_token``, so the
 forms themselves do not add a second, prefixed token.
 """
-from datetime import timezone
+from datetime import UTC
 
 from wtforms import DecimalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -55,7 +55,7 @@ class ExtensionForm(TutorForm):
 
 def local_input(moment):
     """Naive UTC to the UK local ``2026-11-30T17:00`` a datetime-local input shows."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(COURSE_TIMEZONE).strftime("%Y-%m-%dT%H:%M")
+    return moment.replace(tzinfo=UTC).astimezone(COURSE_TIMEZONE).strftime("%Y-%m-%dT%H:%M")
 
 
 def essay_form(question, answer, formdata=None):

@@ -19,7 +19,7 @@ Times in files are UK local time; everything stored and compared is naive UTC.
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 COURSE_TIMEZONE = ZoneInfo("Europe/London")
@@ -216,14 +216,14 @@ def parse_time(value, key="time"):
         raise PolicyError(f"{key}: a date and time like 2026-11-30 17:00 (UK time), got {value!r}", key)
     if len(text) == 10:
         local = local.replace(hour=23, minute=59)
-    return local.replace(tzinfo=COURSE_TIMEZONE).astimezone(timezone.utc).replace(tzinfo=None)
+    return local.replace(tzinfo=COURSE_TIMEZONE).astimezone(UTC).replace(tzinfo=None)
 
 
 def show_time(moment):
     """Naive UTC to ``30 Nov 2026, 17:00`` UK time."""
     if moment is None:
         return ""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(COURSE_TIMEZONE)
+    local = moment.replace(tzinfo=UTC).astimezone(COURSE_TIMEZONE)
     return local.strftime("%-d %b %Y, %H:%M")
 
 

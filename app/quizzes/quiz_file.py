@@ -7,7 +7,7 @@
     shuffle: false                # present the questions in a per-student random order
     questions:
       - id: definition            # unique in the quiz; answers are stored under it
-        type: single              # see ``flask quiz types`` and docs/authoring.md
+        type: single              # questions.names(); each type in docs/authoring.md, "Question types"
         text: Markdown ...
         ...
 
@@ -21,9 +21,8 @@ from flask import current_app
 from markupsafe import Markup
 
 from ..content import markdown_render
-from . import leak_check
+from . import leak_check, yaml_lines
 from . import policy as policy_mod
-from . import yaml_lines
 from .questions import base
 
 SUFFIX = ".quiz.yaml"

@@ -26,7 +26,11 @@ class LinedDict(dict):
         return (self.key_lines or {}).get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (several times faster on a whole course).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     pass
 
 
@@ -62,7 +66,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
 
 def load(text):
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader subclass)
     except YamlError:
         raise
     except yaml.YAMLError as exc:

@@ -5,7 +5,7 @@ included, in the site's shape ``{"error", "message", "errors": {field: message},
 400 with every field's message for a scenario that cannot be saved, 404 for a scenario the
 caller may not see (whether or not it exists), 401 when not signed in.
 """
-from datetime import timezone
+from datetime import UTC
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
@@ -25,7 +25,7 @@ def record(saved):
         "id": saved.id, "scenario": saved.scenario, "title": saved.title, "params": saved.parameters,
         "dataset": saved.dataset_key, "unit": saved.unit_uuid, "model_version": saved.model_version,
         "data_version": saved.data_version, "summary": saved.figures, "verified": saved.verified,
-        "created_at": saved.created_at.replace(tzinfo=timezone.utc).isoformat(),
+        "created_at": saved.created_at.replace(tzinfo=UTC).isoformat(),
         "url": url_for("simulations.scenario", scenario_id=saved.id),
     }
 

@@ -6,71 +6,47 @@
 // The page asks the server every few seconds for changes after the revision it last saw and
 // puts others' notes and answers in place, never touching what the reader is editing.
 // Without JavaScript every form still works as a plain post.
-(function () {
-  "use strict";
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  const token = meta ? meta.content : "";
+import { postForm } from "./lib/http.js";
+import { autosaver, browserStorage, draftStore, fillForm, formEntries } from "./lib/drafts.js";
 
-  // Votes on the opinion map's statements: sent in place, so the reader keeps their place.
-  document.addEventListener("submit", async (event) => {
-    const form = event.target;
-    if (!form.classList.contains("delib-vote") || !event.submitter) return;
-    event.preventDefault();
-    const body = new FormData(form);
-    body.set("vote", event.submitter.value);
-    try {
-      const response = await fetch(form.getAttribute("action"), {
-        method: "POST", body, credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": token },
-      });
-      if (!response.ok || response.redirected) { form.submit(); return; }
-      for (const button of form.querySelectorAll("button[name=vote]")) {
-        const chosen = button === event.submitter;
-        button.setAttribute("aria-pressed", chosen ? "true" : "false");
-        button.classList.toggle("secondary", !chosen);
-      }
-    } catch (e) {
-      const note = form.querySelector("[data-vote-status]");
-      if (note) note.textContent = "Offline: that vote was not sent. Try again when you are back online.";
-    }
-  });
+// Votes on the opinion map's statements: sent in place, so the reader keeps their place.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!form.classList.contains("delib-vote") || !event.submitter) return;
+  event.preventDefault();
+  const body = new FormData(form);
+  body.set("vote", event.submitter.value);
+  const result = await postForm(form.getAttribute("action"), body);
+  if (result.network) {
+    const note = form.querySelector("[data-vote-status]");
+    if (note) note.textContent = "Offline: that vote was not sent. Try again when you are back online.";
+    return;
+  }
+  if (!result.ok) { form.submit(); return; }
+  for (const button of form.querySelectorAll("button[name=vote]")) {
+    const chosen = button === event.submitter;
+    button.setAttribute("aria-pressed", chosen ? "true" : "false");
+    button.classList.toggle("secondary", !chosen);
+  }
+});
 
-  const page = document.getElementById("delib-stage");
-  if (!page) return;
-  const storePrefix = "leadup-delib-" + page.dataset.attempt + "-";
+const stagePage = document.getElementById("delib-stage");
+if (stagePage) stage(stagePage);
+
+function stage(page) {
+  const drafts = draftStore(browserStorage(), "leadup-delib-" + page.dataset.attempt + "-");
   const live = page.querySelector("[data-live]");
   const notesList = page.querySelector("[data-notes]");
   let revision = Number(page.dataset.revision || 0);
-  const timers = new WeakMap();
+  const savers = new WeakMap();
 
-  function storeKey(form) { return storePrefix + form.getAttribute("action"); }
+  function keep(form) { drafts.save(form.getAttribute("action"), formEntries(form)); }
+  function forget(form) { drafts.clear(form.getAttribute("action")); }
+  function restore(form) { return fillForm(form, drafts.load(form.getAttribute("action")), { skipHidden: true }); }
 
-  function entries(form) {
-    const data = new FormData(form);
-    data.delete("csrf_token");
-    return Array.from(data.entries());
-  }
-
-  function keep(form) {
-    try { localStorage.setItem(storeKey(form), JSON.stringify(entries(form))); } catch (e) { /* private mode */ }
-  }
-
-  function forget(form) {
-    try { localStorage.removeItem(storeKey(form)); } catch (e) { /* private mode */ }
-  }
-
-  function restore(form) {
-    let saved = null;
-    try { saved = JSON.parse(localStorage.getItem(storeKey(form)) || "null"); } catch (e) { saved = null; }
-    if (!Array.isArray(saved)) return false;
-    const names = new Set(saved.map(([name]) => name));
-    for (const element of form.elements) {
-      if (!element.name || !names.has(element.name)) continue;
-      const values = saved.filter(([name]) => name === element.name).map(([, value]) => value);
-      if (element.type === "checkbox" || element.type === "radio") element.checked = values.includes(element.value);
-      else if (element.type !== "hidden") element.value = values[0];
-    }
-    return true;
+  function saverOf(form) {
+    if (!savers.has(form)) savers.set(form, autosaver(() => save(form), { delay: 800 }));
+    return savers.get(form);
   }
 
   function say(form, text) {
@@ -88,41 +64,29 @@
     }
   }
 
-  async function post(form) {
-    const response = await fetch(form.getAttribute("action"), {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": token },
-    });
-    const reply = await response.json().catch(() => ({}));
-    return { response, reply };
-  }
+  function post(form) { return postForm(form.getAttribute("action"), new FormData(form)); }
 
+  // One autosave run (saverOf(form) makes sure two never overlap).
   async function save(form) {
-    if (form.dataset.saving) { form.dataset.again = "1"; return; }
-    form.dataset.saving = "1";
     say(form, "Saving…");
-    try {
-      const { response, reply } = await post(form);
-      if (response.redirected || response.status === 401) {
-        say(form, "Your session has ended. Your work is kept on this device: sign in again and it will be saved.");
-      } else if (response.ok && reply.ok !== undefined) {
-        delete form.dataset.dirty;
-        forget(form);
-        showErrors(form, {});
-        say(form, "Saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
-      } else if (response.status === 422) {
-        showErrors(form, reply.errors);
-        say(form, "Not all saved: see the message by the field.");
-      } else if (response.status === 409) {
-        say(form, reply.error || "This attempt can no longer change.");
-      } else {
-        say(form, "Not saved yet: kept on this device. It is saved with your next change or when you reload.");
-      }
-    } catch (e) {
+    const result = await post(form);
+    const reply = result.data || {};
+    if (result.network) {
       say(form, "Offline: kept on this device and saved when the connection returns.");
-    } finally {
-      delete form.dataset.saving;
-      if (form.dataset.again) { delete form.dataset.again; save(form); }
+    } else if (result.redirected || result.status === 401) {
+      say(form, "Your session has ended. Your work is kept on this device: sign in again and it will be saved.");
+    } else if (result.ok && reply.ok !== undefined) {
+      delete form.dataset.dirty;
+      forget(form);
+      showErrors(form, {});
+      say(form, "Saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+    } else if (result.status === 422) {
+      showErrors(form, result.errors);
+      say(form, "Not all saved: see the message by the field.");
+    } else if (result.status === 409) {
+      say(form, reply.error || "This attempt can no longer change.");
+    } else {
+      say(form, "Not saved yet: kept on this device. It is saved with your next change or when you reload.");
     }
   }
 
@@ -133,45 +97,41 @@
     keep(form);
     if (!form.hasAttribute("data-autosave")) return;
     form.dataset.dirty = "1";
-    clearTimeout(timers.get(form));
-    timers.set(form, setTimeout(() => save(form), 800));
+    saverOf(form).schedule();
   }
 
   async function addNote(form) {
     say(form, "Adding…");
-    try {
-      const { response, reply } = await post(form);
-      if (!response.redirected && response.ok && reply.html) {
-        insertNote(reply.id, reply.html);
-        form.reset();
-        forget(form);
-        showErrors(form, {});
-        say(form, "Added.");
-        form.querySelector("input:not([type=hidden]), textarea, select").focus();
-      } else if (response.status === 422) {
-        showErrors(form, reply.errors);
-        say(form, "Not added: see the message by the field.");
-        const first = form.querySelector(".field-invalid input, .field-invalid textarea, .field-invalid select");
-        if (first) first.focus();
-      } else {
-        say(form, reply.error || "Not added yet: kept on this device. Try again when you are back online.");
-      }
-    } catch (e) {
+    const result = await post(form);
+    const reply = result.data || {};
+    if (result.network) {
       say(form, "Offline: your note is kept on this device. Press Add again when the connection returns.");
+    } else if (result.ok && reply.html) {
+      insertNote(reply.id, reply.html);
+      form.reset();
+      forget(form);
+      showErrors(form, {});
+      say(form, "Added.");
+      form.querySelector("input:not([type=hidden]), textarea, select").focus();
+    } else if (result.status === 422) {
+      showErrors(form, result.errors);
+      say(form, "Not added: see the message by the field.");
+      const first = form.querySelector(".field-invalid input, .field-invalid textarea, .field-invalid select");
+      if (first) first.focus();
+    } else {
+      say(form, reply.error || "Not added yet: kept on this device. Try again when you are back online.");
     }
   }
 
   async function deleteNote(form) {
     const item = form.closest("[data-note]");
-    try {
-      const { response } = await post(form);
-      if (response.ok && item) {
-        item.remove();
-        announce("Note deleted.");
-        countNotes();
-      }
-    } catch (e) {
+    const result = await post(form);
+    if (result.network) {
       announce("Offline: the note was not deleted.");
+    } else if (result.response.ok && item) {
+      item.remove();
+      announce("Note deleted.");
+      countNotes();
     }
   }
 
@@ -260,18 +220,18 @@
   page.addEventListener("change", changed);
   page.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.hasAttribute("data-autosave")) { event.preventDefault(); clearTimeout(timers.get(form)); save(form); }
+    if (form.hasAttribute("data-autosave")) { event.preventDefault(); saverOf(form).flush(); }
     else if (form.hasAttribute("data-add-note")) { event.preventDefault(); addNote(form); }
     else if (form.hasAttribute("data-delete-note")) { event.preventDefault(); deleteNote(form); }
   });
   window.addEventListener("online", () => {
-    for (const form of page.querySelectorAll("form[data-dirty]")) save(form);
+    for (const form of page.querySelectorAll("form[data-dirty]")) saverOf(form).now();
   });
 
   // Put back what this device kept but the server never confirmed, and save it now.
   for (const form of page.querySelectorAll("form[data-autosave], form[data-add-note]")) {
     if (restore(form)) {
-      if (form.hasAttribute("data-autosave")) { form.dataset.dirty = "1"; save(form); }
+      if (form.hasAttribute("data-autosave")) { form.dataset.dirty = "1"; saverOf(form).now(); }
       else say(form, "Your unfinished note was restored from this device.");
     }
   }
@@ -293,4 +253,4 @@
   }
 
   setInterval(poll, Number(page.dataset.poll || 5) * 1000);
-})();
+}

@@ -6,12 +6,14 @@
 // /events?after=N. A note is kept in localStorage with an idempotency key until the server
 // confirms it, and resent (same key) when the connection returns: the server stores it once.
 // A note the server refuses is kept on the phone under "Not sent" (see the outbox below).
-(function () {
-  "use strict";
-  const room = document.getElementById("live-room");
-  if (!room) return;
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  const token = meta ? meta.content : "";
+import { csrfToken, postForm } from "./lib/http.js";
+import { browserStorage, draftStore } from "./lib/drafts.js";
+
+const liveRoom = document.getElementById("live-room");
+if (liveRoom) follow(liveRoom);
+
+function follow(room) {
+  const token = csrfToken();
   const status = room.querySelector("[data-connection]");
   const outboxKey = "leadup-live-outbox-" + room.dataset.code;
   let after = Number(room.dataset.after || 0);
@@ -189,12 +191,12 @@
   const refusedList = room.querySelector("[data-refused]");
   const refusedStatus = room.querySelector("[data-refused-status]");
 
+  const local = draftStore(browserStorage());
   function stored(key) {
-    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+    const items = local.load(key);
+    return Array.isArray(items) ? items : [];
   }
-  function store(key, items) {  // false when the phone would not keep it (full, or private mode)
-    try { localStorage.setItem(key, JSON.stringify(items)); return true; } catch (e) { return false; }
-  }
+  function store(key, items) { return local.save(key, items); }  // false when the phone would not keep it (full, or private mode)
   function outbox() { return stored(outboxKey); }
   function keepOutbox(items) { return store(outboxKey, items); }
   function changeItem(key, change) { keepOutbox(outbox().map((item) => (item.key === key ? change(item) : item))); }
@@ -248,23 +250,15 @@
     const body = new FormData();
     for (const [name, value] of item.entries) body.append(name, value);
     body.set("csrf_token", token);
-    let response;
-    try {
-      response = await fetch(item.action, {
-        method: "POST", body, credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": token },
-      });
-    } catch (e) {
-      return { outcome: "retry" };  // no network, or the connection dropped: nothing was answered
-    }
-    const reply = await response.json().catch(() => null);
-    const status = response.status;
-    if (response.ok && !response.redirected) return { outcome: "sent" };
+    const result = await postForm(item.action, body, { token });
+    if (result.network) return { outcome: "retry" };  // no network, or the connection dropped: nothing was answered
+    const { response, status } = result;
+    if (result.ok) return { outcome: "sent" };
     if (status === 408 || status === 429 || status >= 500) return { outcome: "retry", response };
     if (response.ok) {  // sent on to another page instead of answered: not confirmed
       return { outcome: "refused", reason: "The server did not confirm it: check whether it arrived before sending it again." };
     }
-    return { outcome: "refused", reason: reasonOf(status, reply), field: (reply && reply.field) || "" };
+    return { outcome: "refused", reason: reasonOf(status, result.data), field: result.field };
   }
 
   let flushing = false;
@@ -470,7 +464,7 @@
   if (outbox().length) flushAllNow();
 
   stream();
-})();
+}
 
 // -- added: plans, timer, tables, export -----------------------------------------------------------
 // Countdowns ([data-timer] with data-ends-at, ISO UTC) on the room, projector and control pages:

@@ -7,25 +7,24 @@
 // When a deadline is set, a countdown shows the time left and the form is submitted at zero.
 // An answer the server refuses (too long: it says why, per field) is never reported as saved:
 // the reason is shown beside the question, and the text stays in the box and on the device.
-(function () {
-  "use strict";
-  const page = document.getElementById("quiz-attempt");
-  if (!page) {
-    // A submitted attempt's review page: the copy kept on this device is no longer needed.
-    const done = document.querySelector("[data-forget-attempt]");
-    if (done) {
-      try { localStorage.removeItem("leadup-quiz-attempt-" + done.dataset.forgetAttempt); } catch (e) { /* private mode */ }
-    }
-    return;
-  }
+import { postForm } from "./lib/http.js";
+import { autosaver, browserStorage, draftStore, fillForm, formEntries } from "./lib/drafts.js";
+
+const drafts = draftStore(browserStorage(), "leadup-quiz-attempt-");
+const page = document.getElementById("quiz-attempt");
+if (page) attempt(page);
+else {
+  // A submitted attempt's review page: the copy kept on this device is no longer needed.
+  const done = document.querySelector("[data-forget-attempt]");
+  if (done) drafts.clear(done.dataset.forgetAttempt);
+}
+
+function attempt(page) {
   const form = page.querySelector("form.quiz-form");
   const status = page.querySelector("[data-save-status]");
   const saveUrl = page.dataset.saveUrl;
-  const storeKey = "leadup-quiz-attempt-" + page.dataset.attempt;
-  const token = document.querySelector('meta[name="csrf-token"]').content;
-  let timer = null;
-  let saving = false;
-  let again = false;
+  const attemptId = page.dataset.attempt;
+  const saver = autosaver(save, { delay: 800 });
   let submitting = false;
   let unsaved = false;  // changes the server has not confirmed (even if the device could not keep them)
   const maxChars = Number(form.dataset.maxChars) || 0;
@@ -87,89 +86,54 @@
       : fallback);
   }
 
-  function entries() {
-    const data = new FormData(form);
-    data.delete("csrf_token");
-    return Array.from(data.entries());
-  }
-
   function keepLocally() {
     unsaved = true;
-    try { localStorage.setItem(storeKey, JSON.stringify(entries())); } catch (e) { /* private mode, or too large */ }
-  }
-
-  function forgetLocal() {
-    try { localStorage.removeItem(storeKey); } catch (e) { /* private mode */ }
-  }
-
-  function restoreLocal() {
-    let saved = null;
-    try { saved = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
-    if (!Array.isArray(saved)) return false;
-    const names = new Set(saved.map(([name]) => name));
-    for (const element of form.elements) {
-      if (!element.name || !names.has(element.name)) continue;
-      const values = saved.filter(([name]) => name === element.name).map(([, value]) => value);
-      if (element.type === "checkbox" || element.type === "radio") {
-        element.checked = values.includes(element.value);
-      } else {
-        element.value = values[0];
-      }
-    }
-    return true;
+    drafts.save(attemptId, formEntries(form));  // false in private mode, or when too large
   }
 
   async function save() {
-    if (saving) { again = true; return; }
-    saving = true;
     const body = new FormData(form);
     say("Saving…");
-    try {
-      const response = await fetch(saveUrl, {
-        method: "POST", body, credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": token },
-      });
-      const reply = await response.json().catch(() => ({}));
-      if (response.ok && reply.saved) {
-        if (!again) { forgetLocal(); unsaved = false; }
-        clearErrors();
-        say("All answers saved at " + new Date(reply.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
-      } else if (response.status === 400 && reply.errors) {
-        clearErrors();
-        refused(reply.errors, "Not saved: " + (reply.message || "the server did not accept it.") +
-          " Your answers are kept on this device.");
-      } else if (response.status === 413) {
-        clearErrors();
-        refused(tooLongHere(), "Not saved: what you wrote is too large to send (2 MB at most in all). " +
-          "Your answers are kept on this device; shorten the longest one.");
-      } else if (response.status === 409) {
-        say(reply.error || "This attempt is closed.");
-        if (reply.review) window.location.assign(reply.review);
-      } else {
-        say("Not saved yet: the server did not accept it. Your answers are kept on this device; try again or submit.");
-      }
-    } catch (e) {
+    const result = await postForm(saveUrl, body);
+    const reply = result.data || {};
+    if (result.network) {
       say("Offline: your answers are kept on this device and will be saved when the connection returns.");
-    } finally {
-      saving = false;
-      if (again) { again = false; save(); }
+    } else if (result.response.ok && reply.saved) {
+      if (!saver.pending) { drafts.clear(attemptId); unsaved = false; }
+      clearErrors();
+      say("All answers saved at " + new Date(reply.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+    } else if (result.status === 400 && reply.errors) {
+      clearErrors();
+      refused(reply.errors, "Not saved: " + (reply.message || "the server did not accept it.") +
+        " Your answers are kept on this device.");
+    } else if (result.status === 413) {
+      clearErrors();
+      refused(tooLongHere(), "Not saved: what you wrote is too large to send (2 MB at most in all). " +
+        "Your answers are kept on this device; shorten the longest one.");
+    } else if (result.status === 409) {
+      say(reply.error || "This attempt is closed.");
+      if (reply.review) window.location.assign(reply.review);
+    } else {
+      say("Not saved yet: the server did not accept it. Your answers are kept on this device; try again or submit.");
     }
   }
 
   function changed() {
     keepLocally();
-    clearTimeout(timer);
-    timer = setTimeout(save, 800);
+    saver.schedule();
   }
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", () => { submitting = true; keepLocally(); });
-  window.addEventListener("online", () => { save(); });
+  window.addEventListener("online", () => { saver.now(); });
   window.addEventListener("beforeunload", (event) => {
-    if (!submitting && (unsaved || localStorage.getItem(storeKey))) { save(); event.preventDefault(); }
+    if (!submitting && (unsaved || drafts.has(attemptId))) { saver.now(); event.preventDefault(); }
   });
-  if (restoreLocal()) { say("Answers from this device that had not reached the server were restored."); save(); }
+  if (fillForm(form, drafts.load(attemptId))) {
+    say("Answers from this device that had not reached the server were restored.");
+    saver.now();
+  }
 
   // Countdown to the deadline; at zero the answers are submitted.
   const clock = page.querySelector("[data-countdown]");
@@ -195,4 +159,4 @@
     };
     tick();
   }
-})();
+}

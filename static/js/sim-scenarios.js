@@ -2,6 +2,7 @@
 // figures agree), list and load saved ones, compare two side by side, copy a link with the
 // current assumptions, and download the results as CSV (made by sims.results.to_csv in Pyodide).
 import { BarChart, formatNumber } from "./sim-plots.js";
+import { request } from "./lib/http.js";
 
 const MAX_LISTED = 10; // the newest; "All your saved scenarios" links to the rest
 
@@ -12,29 +13,11 @@ export function text(tag, content, className) {
   return element;
 }
 
-function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  return meta ? meta.content : "";
-}
-
+// The answer's JSON; throws with the server's reason (lib/http.js says it in one sentence).
 async function json(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    ...options,
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), ...(options.headers || {}) },
-  });
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  if (!response.ok) {
-    // The site's JSON errors: {error, message, errors: {field: message}, field}.
-    const errors = body && body.errors ? Object.values(body.errors).join(" ") : "";
-    throw new Error(body?.message || errors || body?.error || `the server answered ${response.status}`);
-  }
-  return body;
+  const result = await request(url, options);
+  if (result.network || !result.response.ok) throw new Error(result.error);
+  return result.data;
 }
 
 // A parameter's value as its control shows it: years without a thousands comma, choices by name.

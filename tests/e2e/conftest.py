@@ -342,3 +342,56 @@ def storage_states(browser, server):
 
     yield state
     made.close()
+
+
+# axe-core: the `axe` fixture scans pages and reports every violation at once; `axe_source` is
+# the script, read once.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = (
+    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+    " return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+    " targets: v.nodes.map(n => n.target.join(' '))})), passes: r.passes.length}; }"
+)
+
+
+def _describe(violations):
+    return "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["targets"][:10]) for v in violations
+    )
+
+
+class AxeScans:
+    """Scans pages with axe-core and keeps every violation, so a test reports them all at once."""
+
+    def __init__(self, source):
+        self.source = source
+        self.found = []
+
+    def scan(self, page, name):
+        page.add_script_tag(content=self.source)  # the page's context must bypass the CSP
+        result = page.evaluate(RUN_AXE, WCAG_TAGS)
+        assert result["passes"] > 0, f"axe ran no checks on {name}"
+        if result["violations"]:
+            self.found.append(f"{name} ({page.url}):\n" + _describe(result["violations"]))
+
+    def check(self, page, url, name, status=200):
+        """Open ``url`` (expecting ``status``) and scan it."""
+        response = page.goto(url)
+        assert response.status == status, f"{name}: {response.status}"
+        page.wait_for_load_state("load")
+        self.scan(page, name)
+
+    def assert_clean(self):
+        assert not self.found, "axe found violations:\n" + "\n".join(self.found)
+
+
+@pytest.fixture
+def axe(axe_source):
+    return AxeScans(axe_source)
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make axe`")
+    return AXE.read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import AMIRA, PHONE, TUTOR, real_course, sign_in
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 

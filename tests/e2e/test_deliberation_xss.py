@@ -14,8 +14,19 @@ from playwright.sync_api import expect
 from app.inputs import clean_text
 
 from .conftest import PHONE, TUTOR, path_of
-from .test_deliberation import (EV_CARD, EV_UNIT, JUNCTION_CARD, JUNCTION_UNIT, POLL_MS, add_note, fresh_cohort,
-                                open_attempt, open_stage, post, stage_url)
+from .deliberation_pages import (
+    EV_CARD,
+    EV_UNIT,
+    JUNCTION_CARD,
+    JUNCTION_UNIT,
+    POLL_MS,
+    add_note,
+    fresh_cohort,
+    open_attempt,
+    open_stage,
+    post,
+    stage_url,
+)
 
 pytestmark = pytest.mark.e2e
 

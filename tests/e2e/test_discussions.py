@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import AMIRA, BEN, PGCERT_COHORT, PHONE, TUTOR, path_of
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +61,7 @@ def test_a_student_starts_a_topic_on_a_phone_another_replies_and_the_tutor_moder
 
     # a draft survives a reload before it is posted
     amira.get_by_role("link", name="Start a topic").click()
+    amira.wait_for_load_state()  # the page's scripts (modules, run before "load") keep drafts from then on
     amira.get_by_label("Title").fill(title)
     amira.get_by_label("Message").fill("Should they run\nall night?")
     amira.wait_for_timeout(100)

@@ -6,9 +6,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from .cohort_pages import create_cohort, upload_class_list
 from .conftest import ADMIN, DESKTOP, PHONE, TUTOR, path_of, sign_in
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
-from .test_tutor import _create_cohort, _upload
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +28,8 @@ def test_a_student_accepts_a_tutors_invitation_on_their_programme_page(contexts,
 
     # An admin enrols Ines in a cohort of the admin's own; she sets her password.
     admin = contexts.page(user=ADMIN)
-    _create_cohort(admin, f"E2E home cohort {tag}")
-    assert _upload(admin, class_list).status == 200
+    create_cohort(admin, f"E2E home cohort {tag}")
+    assert upload_class_list(admin, class_list).status == 200
     link = admin.locator("code.link-code").inner_text().strip()
     student = contexts.page()
     _set_password(student, link, password)
@@ -38,8 +37,8 @@ def test_a_student_accepts_a_tutors_invitation_on_their_programme_page(contexts,
     # The demo tutor (who does not teach that cohort) lists her for a new cohort: she is invited.
     tutor = contexts.page(user=TUTOR)
     cohort_name = f"E2E invited cohort {tag}"
-    cohort_path = _create_cohort(tutor, cohort_name)
-    assert _upload(tutor, class_list).status == 200
+    cohort_path = create_cohort(tutor, cohort_name)
+    assert upload_class_list(tutor, class_list).status == 200
     expect(tutor.locator(".lead")).to_contain_text("0 enrolled, 0 already in the cohort, 1 invited")
     row = tutor.locator("table.data-table tbody tr", has=tutor.locator("th", has_text=name))
     expect(row).to_contain_text("invited (waiting for them to accept)")

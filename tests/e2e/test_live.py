@@ -37,7 +37,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from .conftest import CARLA, DESKTOP, PHONE, ROOT, TUTOR, Contexts, path_of
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
@@ -268,7 +267,7 @@ def test_notes_from_several_phones_reach_the_projector_live(contexts, screenshot
         expect(note.locator(".live-note-by")).to_have_text("Carla Jensen" if name == "Carla" else name)
         expect(note).to_have_class(re.compile(rf"live-note-{colour.lower()}"))
         expect(note_on(my_notes(phone), text)).to_have_count(1)  # the author sees it at once too
-    print("\nlive: click on a phone -> note on the projector (target %.1f s, limit %.1f s)" % (TARGET_S, LIMIT_S))
+    print(f"\nlive: click on a phone -> note on the projector (target {TARGET_S:.1f} s, limit {LIMIT_S:.1f} s)")
     for name, table, browser_ms, wall in figures:
         print(f"  {name:6} {table}: {browser_ms:5.0f} ms in the browsers, {wall * 1000:5.0f} ms seen by the test")
     slowest = max(browser_ms for _, _, browser_ms, _ in figures)
@@ -689,6 +688,7 @@ def own_server(server, tmp_path):
         made.stop()
 
 
+@pytest.mark.serial  # its own server, stopped and started again: its timings want the machine
 def test_projector_and_phone_carry_on_after_a_server_restart(own_server, browser):
     contexts = Contexts(browser, own_server)
     try:

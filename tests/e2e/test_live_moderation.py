@@ -8,9 +8,19 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import TUTOR
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
-from .test_live import (PHONE_OPTIONS, column, join, loaded_at, my_notes, no_csp_complaints, note_on,
-                        open_projector, start_session, unique, write_note)
+from .test_live import (
+    PHONE_OPTIONS,
+    column,
+    join,
+    loaded_at,
+    my_notes,
+    no_csp_complaints,
+    note_on,
+    open_projector,
+    start_session,
+    unique,
+    write_note,
+)
 
 pytestmark = pytest.mark.e2e
 

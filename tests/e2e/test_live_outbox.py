@@ -15,9 +15,20 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import PHONE, TUTOR
-from .test_accessibility import axe, axe_source  # noqa: F401 (fixtures)
-from .test_live import (PHONE_OPTIONS, SENT, add_board, column, join, my_notes, note_form, note_on, open_projector,
-                        start_session, unique, write_note)
+from .test_live import (
+    PHONE_OPTIONS,
+    SENT,
+    add_board,
+    column,
+    join,
+    my_notes,
+    note_form,
+    note_on,
+    open_projector,
+    start_session,
+    unique,
+    write_note,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, BEN, PHONE, TUTOR, real_course, unit_embedding
-from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe, axe_source  # noqa: F401 (a fixture)
+from .conftest import AMIRA, BEN, PHONE, RUN_AXE, TUTOR, WCAG_TAGS, _describe, real_course, unit_embedding
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, AXE, DESKTOP, PHONE, TUTOR, sign_in
-from .test_accessibility import RUN_AXE, WCAG_TAGS, _describe
+from .conftest import AMIRA, AXE, DESKTOP, PHONE, RUN_AXE, TUTOR, WCAG_TAGS, _describe, sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BEN, CARLA, M1, sign_in, sign_out, path_of
+from .conftest import BEN, CARLA, M1, path_of, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 

@@ -5,29 +5,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, PGCERT_COHORT, TUTOR, path_of, sign_in
+from .cohort_pages import create_cohort, upload_class_list
+from .conftest import AMIRA, PGCERT_COHORT, TUTOR, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _create_cohort(page, name):
-    page.goto("/cohorts")
-    page.get_by_role("link", name="New cohort").click()
-    page.get_by_label("Cohort name").fill(name)
-    page.get_by_label("Programme level").select_option(label="Postgraduate Certificate (PGCert)")
-    page.get_by_role("button", name="Create cohort").click()
-    expect(page.locator("h1")).to_have_text(name)
-    expect(page.locator(".flash-success")).to_contain_text("created")
-    assert re.fullmatch(r"/cohorts/\d+", path_of(page.url)), page.url
-    return path_of(page.url)
-
-
-def _upload(page, csv_path):
-    page.get_by_label("Class list (CSV)").set_input_files(str(csv_path))
-    with page.expect_response(lambda r: r.url.endswith("/enrol") and r.request.method == "POST") as answer:
-        page.get_by_role("button", name="Enrol students").click()
-    page.wait_for_load_state()
-    return answer.value
 
 
 def test_tutor_enrols_a_class_list_and_a_student_sets_a_password(page, contexts, tmp_path):
@@ -38,10 +19,10 @@ def test_tutor_enrols_a_class_list_and_a_student_sets_a_password(page, contexts,
     csv_path.write_text("name,email\n" + "".join(f"{n},{e}\n" for n, e in students), encoding="utf-8")
 
     sign_in(page, TUTOR)
-    cohort_path = _create_cohort(page, name)
+    cohort_path = create_cohort(page, name)
     expect(page.get_by_role("heading", name="Students (0)")).to_be_visible()
 
-    response = _upload(page, csv_path)
+    response = upload_class_list(page, csv_path)
     assert response.status == 200
     expect(page.locator("h1")).to_have_text(f"Enrolment in {name}")
     expect(page.locator(".lead")).to_contain_text("2 enrolled, 0 already in the cohort")
@@ -92,8 +73,8 @@ def test_a_class_list_with_a_bad_line_enrols_nobody(page, tmp_path):
         f"name,email\nGood Person,good.{tag}@example.org\nBad Person,not-an-email\n", encoding="utf-8"
     )
     sign_in(page, TUTOR)
-    cohort_path = _create_cohort(page, name)
-    response = _upload(page, csv_path)
+    cohort_path = create_cohort(page, name)
+    response = upload_class_list(page, csv_path)
     assert response.status == 400
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Nobody was enrolled")

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.content import current_course
-from app.models import CityDataset, Invitation, Membership, Role, SavedScenario
 from app.deliberation import service as delib_service
 from app.live import service as live_service
+from app.models import CityDataset, Invitation, Membership, Role, SavedScenario
 from app.quizzes import service as quiz_service
 from app.simulations import service
 from tests.conftest import PASSWORD, csrf_token

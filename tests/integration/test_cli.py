@@ -15,7 +15,7 @@ def test_check_prints_path_line_message_and_exits_1(runner, course_copy):
     unit.write_text(text.replace("::: reflection", "::: hologram", 1))
     result = runner.invoke(args=["course", "check", "--path", str(course_copy)])
     assert result.exit_code == 1
-    line = next(i for i, l in enumerate(unit.read_text().splitlines(), 1) if l.startswith("::: hologram"))
+    line = next(n for n, text in enumerate(unit.read_text().splitlines(), 1) if text.startswith("::: hologram"))
     assert f"course/modules/m1-digital-innovation/{unit.name}:{line}: unknown activity type 'hologram'" in result.output
 
 

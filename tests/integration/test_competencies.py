@@ -2,8 +2,8 @@
 sees both; bad input names the field and keeps the rest; tutors see only their cohort's means."""
 import re
 
-from app.content import current_course
 from app.competencies import service
+from app.content import current_course
 from app.models import CompetencyRating, Role
 
 

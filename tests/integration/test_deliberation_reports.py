@@ -3,11 +3,14 @@ import csv
 import io
 import json
 
+from app.deliberation import service
 from app.extensions import db
 from app.models import Role, SavedScenario
-from app.deliberation import service
-from tests.integration.test_deliberation_tutor import (EXERCISE_UUID, app_config, exercise, stage,  # noqa: F401
-                                                       work, world)
+from tests.integration import deliberation_world
+from tests.integration.deliberation_world import EXERCISE_UUID, exercise, stage, work
+
+# The shared course (app_config) and cohort (world) fixtures: pytest finds fixtures among a module's names.
+app_config, world = deliberation_world.app_config, deliberation_world.world
 
 SCRIPT = "<script>alert(1)</script>"
 

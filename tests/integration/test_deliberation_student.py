@@ -9,7 +9,7 @@ from app.deliberation import service
 from app.extensions import db as _db
 from app.models import DeliberationAttempt, DeliberationNote
 from app.simulations import service as sim_service
-from tests.conftest import csrf_token, write
+from tests.conftest import csrf_token
 
 UUID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 UNIT = "/modules/m1-digital-innovation/what-makes-a-city-smart"
@@ -53,13 +53,11 @@ stages:
 
 
 @pytest.fixture
-def app_config(course_copy, request):
+def app_config(course_with, request):
     mode, visibility = getattr(request, "param", ("solo", "pseudonymous"))
-    write(course_copy / "modules/m1-digital-innovation/sensors.deliberation.yaml",
-          EXERCISE.format(mode=mode, visibility=visibility))
-    unit = course_copy / "modules/m1-digital-innovation/01-what-makes-a-city-smart.md"
-    unit.write_text(unit.read_text(encoding="utf-8") + "\n::: deliberation sensors\n:::\n", encoding="utf-8")
-    return {"COURSE_DIR": str(course_copy)}
+    course = course_with(files={"modules/m1-digital-innovation/sensors.deliberation.yaml": EXERCISE.format(mode=mode, visibility=visibility)},
+                         appends={"modules/m1-digital-innovation/01-what-makes-a-city-smart.md": "\n::: deliberation sensors\n:::\n"})
+    return {"COURSE_DIR": str(course)}
 
 
 GROUP = pytest.mark.parametrize("app_config", [("group", "pseudonymous")], indirect=True)

@@ -6,102 +6,14 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from app.content import current_course
-from app.extensions import db
 from app.deliberation import service
+from app.extensions import db
 from app.models import DeliberationAttempt, DeliberationGroup, DeliberationStatement, Role
-from tests.conftest import write
+from tests.integration import deliberation_world
+from tests.integration.deliberation_world import EXERCISE_UUID, exercise, stage, work
 
-EXERCISE_UUID = "6d1f0c4e-2b7a-4c5d-8e9f-0a1b2c3d4e5f"
-EXERCISE = f"""\
-uuid: {EXERCISE_UUID}
-title: Test deliberation
-mode: solo
-visibility: pseudonymous
-brief: Should the city put **sensors** at every junction?
-roles:
-  - name: Sponsor
-    who: The board
-  - name: Resident
-    who: Lives by a junction
-rubric:
-  - criterion: Breadth
-    levels:
-      - {{points: 0, description: Missing}}
-      - {{points: 2, description: Wide and specific}}
-  - criterion: Reflection
-    levels:
-      - {{points: 0, description: None}}
-      - {{points: 1, description: Some}}
-      - {{points: 2, description: Deep}}
-stages:
-  - type: purpose
-    simulation:
-      scenario: commuting
-  - type: consequences
-    min_notes: 1
-  - type: prioritise
-    dots: 3
-  - type: opinions
-    statements:
-      - Sensors are worth the money.
-      - Privacy comes first.
-      - Open data helps residents.
-  - type: decision
-"""
-
-
-@pytest.fixture
-def app_config(course_copy):
-    module = course_copy / "modules/m1-digital-innovation"
-    write(module / "test-delib.deliberation.yaml", EXERCISE)
-    unit = sorted(module.glob("01-*.md"))[0]
-    unit.write_text(unit.read_text(encoding="utf-8") + "\n::: deliberation test-delib\n:::\n", encoding="utf-8")
-    return {"COURSE_DIR": str(course_copy)}
-
-
-@pytest.fixture
-def world(app, make):
-    mine = [p for p in current_course().problems if "test-delib" in p.path or "deliberation test" in p.message]
-    assert not mine and EXERCISE_UUID in current_course().deliberations_by_uuid, mine
-    cohort = make.cohort("pgcert", "PGCert 2026–27")
-    other = make.cohort("pgcert", "Other cohort")
-    return {
-        "cohort": cohort,
-        "other": other,
-        "amira": make.user(Role.STUDENT, [cohort], name="Amira Khan", email="amira@example.org"),
-        "tom": make.user(Role.STUDENT, [cohort], name="Tom Ellis", email="tom@example.org"),
-        "stranger": make.user(Role.STUDENT, [other], name="Sam Other"),
-        "tutor": make.user(Role.TUTOR, [cohort], name="Tess Tutor"),
-        "other_tutor": make.user(Role.TUTOR, [other]),
-        "admin": make.user(Role.ADMIN),
-    }
-
-
-def exercise():
-    return current_course().deliberations_by_uuid[EXERCISE_UUID]
-
-
-def stage(stage_id):
-    return exercise().stage(stage_id)
-
-
-def work(user, consequence="Fewer cars on Mill Road", submit=True):
-    """``user``'s attempt (their own or their group's) with every stage filled in, submitted."""
-    attempt = service.start(user, exercise())
-    assert not service.save_fields(attempt, exercise(), stage("purpose"),
-                                   {"goal": "Track the 2030 goal", "public_value": "Safer streets"}, user)
-    note, errors = service.add_note(attempt, exercise(), stage("consequences"),
-                                    {"text": consequence, "likelihood": "high"}, user)
-    assert not errors
-    service.add_note(attempt, exercise(), stage("prioritise"), {"consequence": str(note.id), "action": "act"}, user)
-    service.set_dots(attempt, stage("prioritise"), user, {note.id: 2})
-    service.save_fields(attempt, exercise(), stage("decision"),
-                        {"recommendation": "Go ahead, with limits", "stance_before": "2", "stance_after": "4",
-                         "stance_change": "The data convinced me"}, user)
-    if submit:
-        service.submit(attempt, exercise(), user)
-    return attempt
+# The shared course (app_config) and cohort (world) fixtures: pytest finds fixtures among a module's names.
+app_config, world = deliberation_world.app_config, deliberation_world.world
 
 
 def base(world):

@@ -3,7 +3,8 @@ that failed half-way through a transaction still gets the site's page (the sessi
 import pytest
 from flask import jsonify, request
 
-from app.extensions import csrf, db as _db
+from app.extensions import csrf
+from app.extensions import db as _db
 from app.inputs import read_int
 from app.models import User
 from app.security import public, signed_in

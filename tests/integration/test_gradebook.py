@@ -10,7 +10,7 @@ from app.content import current_course
 from app.extensions import db
 from app.models import DueExtension, GradeOverride, QuizAttempt, Role
 from app.quizzes import service
-from tests.conftest import write
+from tests.helpers import two_cohorts
 
 QUIZ_UUID = "5b0f3c2e-8d7a-4e1b-9c3d-2a1b0c9d8e7f"
 # Due in the past, late work accepted for ten more days at 10% a day: every attempt is made at a
@@ -54,30 +54,16 @@ LATE = datetime(2020, 1, 12, 9, 0)  # 1 day 21 hours after the due time: two day
 
 
 @pytest.fixture
-def app_config(course_copy):
-    module = course_copy / "modules/m1-digital-innovation"
-    write(module / "test.quiz.yaml", QUIZ)
-    unit = sorted(module.glob("01-*.md"))[0]
-    unit.write_text(unit.read_text(encoding="utf-8") + "\n::: quiz test\n:::\n", encoding="utf-8")
-    return {"COURSE_DIR": str(course_copy)}
+def app_config(course_with):
+    course = course_with(files={"modules/m1-digital-innovation/test.quiz.yaml": QUIZ}, appends={"modules/m1-digital-innovation/01-what-makes-a-city-smart.md": "\n::: quiz test\n:::\n"})
+    return {"COURSE_DIR": str(course)}
 
 
 @pytest.fixture
 def world(app, make):
     mine = [p for p in current_course().problems if "test.quiz" in p.path or "quiz test" in p.message]
     assert not mine and QUIZ_UUID in current_course().quizzes_by_uuid, mine
-    cohort = make.cohort("pgcert", "PGCert 2026–27")
-    other = make.cohort("pgcert", "Other cohort")
-    return {
-        "cohort": cohort,
-        "other": other,
-        "amira": make.user(Role.STUDENT, [cohort], name="Amira Khan", email="amira@example.org"),
-        "tom": make.user(Role.STUDENT, [cohort], name="=HYPERLINK(\"http://evil\")", email="tom@example.org"),
-        "stranger": make.user(Role.STUDENT, [other], name="Sam Other"),
-        "tutor": make.user(Role.TUTOR, [cohort], name="Tess Tutor"),
-        "other_tutor": make.user(Role.TUTOR, [other]),
-        "admin": make.user(Role.ADMIN),
-    }
+    return two_cohorts(make, tom="=HYPERLINK(\"http://evil\")")
 
 
 def quiz():

@@ -55,6 +55,45 @@ def test_the_new_kinds_are_registered_with_their_labels():
     assert kinds.get("questions").votable and not kinds.get("wordcloud").votable
 
 
+def test_each_kind_declares_what_the_room_can_do_with_its_posts():
+    declared = {name: (kind.votes, kind.mergeable, kind.themes, kind.to_discussion, kind.results_on_control)
+                for name, kind in ((k.name, k) for k in kinds.registered())}
+    assert declared == {
+        "board": ("dots", True, True, True, False),
+        "questions": ("upvote", True, False, True, True),
+        "wordcloud": (None, False, False, True, True),
+        "deliberation": (None, False, False, True, True),
+        "poll": (None, False, False, False, True),
+        "ranking": (None, False, False, False, True),
+        "scale": (None, False, False, False, True),
+        "simulation": (None, False, False, False, True),
+    }
+    assert kinds.get("board").vote_words == ("dot", "dots")
+    assert kinds.get("questions").vote_words == ("upvote", "upvotes")
+    assert kinds.get("board").notes_heading == "Notes" and kinds.get("poll").notes_heading == "Everything sent"
+    for kind in kinds.registered():
+        for template in (kind.settings_template, kind.input_template, kind.results_template):
+            assert template.startswith(f"live/kinds/{kind.name}_"), template
+
+
+def test_the_core_never_tests_a_kind_by_name():
+    """What differs between kinds is declared on the kind (``kinds.LiveKind``): the service,
+    charts, export, discussions and the templates outside ``live/kinds/`` compare no kind's name.
+    (A vote event's ``"board"`` field, stored with the event, is a field name, not a comparison.)"""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "app"
+    names = [kind.name for kind in kinds.registered()]
+    files = [root / "live" / f"{name}.py" for name in ("service", "sessions", "participants", "posts",
+                                                         "charts", "export", "routes", "tutor_routes")]
+    files += sorted((root / "discussions").glob("*.py")) + sorted((root / "templates" / "live").glob("*.html"))
+    quoted = re.compile(r"""(?<!get\()["'](""" + "|".join(names) + r""")["'](?!\s*:)""")
+    found = [f"{path.relative_to(root)}:{number}: {line.strip()}" for path in files
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if quoted.search(line)]
+    assert found == []
+
+
 def test_the_control_page_offers_each_kind_with_labelled_settings(app, auth, room):
     auth.login(room["tutor"])
     page = auth.client.get(f"/live/{room['session'].code}/control").get_data(as_text=True)

@@ -36,6 +36,8 @@ from pathlib import Path
 import pytest
 import redis
 
+pytestmark = pytest.mark.serial  # several gunicorns and a 50-phone burst: not beside other tests
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 REDIS_DB = 15

@@ -9,6 +9,7 @@ from app.live import events, plans, service
 from app.live.errors import LiveError
 from app.models import LiveEvent, LivePost, Role
 from app.models.live import LiveParticipant, LiveSession
+from app.models.user import utcnow
 from tests.conftest import ROOT, csrf_token, write
 from tests.integration.live_rooms import guest, open_room
 
@@ -146,7 +147,7 @@ def test_the_tutor_sets_and_clears_the_timer_and_every_screen_shows_it(app, auth
     response = auth.post(f"/live/{session.code}/activities/{board.id}/timer", {"minutes": "10"})
     assert response.status_code == 302 and response.location.endswith("#timer")
     _db.session.refresh(board)
-    assert timedelta(minutes=9) < board.timer_ends_at - service.utcnow() <= timedelta(minutes=10)
+    assert timedelta(minutes=9) < board.timer_ends_at - utcnow() <= timedelta(minutes=10)
     event = last_event(session)
     assert event.type == "timer" and event.data == {"activity": board.id, "ends_at": service.timer_iso(board)}
     assert event.data["ends_at"].endswith("Z")
@@ -166,7 +167,7 @@ def test_the_tutor_sets_and_clears_the_timer_and_every_screen_shows_it(app, auth
 
 def test_a_timer_that_ran_out_says_so(app, auth, room):
     board = room["board"]
-    board.timer_ends_at = service.utcnow() - timedelta(seconds=5)
+    board.timer_ends_at = utcnow() - timedelta(seconds=5)
     _db.session.commit()
     auth.login(room["tutor"])
     assert "data-timer-clock>Time is up<" in auth.client.get(f"/live/{room['session'].code}/projector").get_data(as_text=True)

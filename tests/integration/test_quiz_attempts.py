@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from app.models import DueExtension, QuizAnswer, QuizAttempt
 from app.models.user import utcnow
 from app.quizzes import service
-from tests.conftest import write
 
 UNIT = "/modules/m1-digital-innovation/what-makes-a-city-smart"
 QUIZ_UUID = "11111111-2222-4333-8444-555555555555"
@@ -47,15 +46,13 @@ questions:
 
 
 @pytest.fixture
-def app_config(course_copy, request):
+def app_config(course_with, request):
     extra = getattr(request, "param", "")
     text = QUIZ.format(extra=extra)
     if extra == "no uuid":  # the file as a tutor might forget it
         text = QUIZ.format(extra="").replace(f"uuid: {QUIZ_UUID}\n", "")
-    write(course_copy / "modules/m1-digital-innovation/check.quiz.yaml", text)
-    unit = course_copy / "modules/m1-digital-innovation/01-what-makes-a-city-smart.md"
-    unit.write_text(unit.read_text(encoding="utf-8") + "\n::: quiz check\n:::\n", encoding="utf-8")
-    return {"COURSE_DIR": str(course_copy)}
+    course = course_with(files={"modules/m1-digital-innovation/check.quiz.yaml": text}, appends={"modules/m1-digital-innovation/01-what-makes-a-city-smart.md": "\n::: quiz check\n:::\n"})
+    return {"COURSE_DIR": str(course)}
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.content import current_course
+from app.content import current_course, markdown_render
 from app.models import QuizAttempt
-from app.content import markdown_render
 from app.quizzes.questions.variables import fill as variables_fill
 
 MARKERS = re.compile(r"data-correct|is-correct|\bcorrect\s*[:=]|\"correct\"", re.IGNORECASE)

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import CityDataset, Role
 from app.security import CSP
 from sims import dataset as sims_dataset
-from tests.unit.test_content_loader import course_with_one_unit, messages
+from tests.helpers import course_with_one_unit, messages
 
 UNIT_PATH = "course/modules/m1/01-first.md"
 REAL_UNIT = "/modules/m2-responsible-technologies/city-digital-twins"

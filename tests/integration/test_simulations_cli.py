@@ -18,7 +18,7 @@ def test_list_names_titles_and_versions(runner):
 def test_describe_prints_the_parameter_table(runner):
     result = runner.invoke(args=["sims", "describe", "teleworking"])
     assert result.exit_code == 0
-    line = next(l for l in result.output.splitlines() if l.startswith("telework_days"))
+    line = next(row for row in result.output.splitlines() if row.startswith("telework_days"))
     assert "2 days" in line and "0 to 5, in steps of 0.5" in line and "Days a week those workers stay home" in line
     assert "Outputs:" in result.output and "reduction_pct" in result.output
     assert runner.invoke(args=["sims", "describe", "nope"]).exit_code == 2
@@ -30,7 +30,7 @@ def test_run_prints_the_summary(runner):
     expected = api.run("teleworking", {"telework_days": 3, "car_share": 60})
     assert expected["model_version"] in result.output
     first = expected["summary"][0]
-    line = next(l for l in result.output.splitlines() if l.startswith(first["label"]))
+    line = next(row for row in result.output.splitlines() if row.startswith(first["label"]))
     assert f"{first['value']:,.0f}" in line and first["unit"] in line and f"{first['baseline']:,.0f}" in line
 
 
@@ -38,7 +38,7 @@ def test_run_csv_and_json(runner):
     as_csv = runner.invoke(args=["sims", "run", "ev_charging", "--csv"])
     assert as_csv.exit_code == 0
     assert as_csv.output.startswith("# ") and "# model: " + api.model_version("ev_charging") in as_csv.output
-    rows = list(csv.reader(io.StringIO("\n".join(l for l in as_csv.output.splitlines() if not l.startswith("#")))))
+    rows = list(csv.reader(io.StringIO("\n".join(row for row in as_csv.output.splitlines() if not row.startswith("#")))))
     assert len(rows) > 2 and len(rows[0]) == len(rows[1])
     as_json = runner.invoke(args=["sims", "run", "teleworking", "--json", "--dataset", "synthetic-12"])
     result = json.loads(as_json.output)

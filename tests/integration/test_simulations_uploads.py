@@ -73,7 +73,7 @@ def test_flows_that_are_not_plausible_are_refused_at_upload(auth, tutor, db, flo
     response = upload(auth, zones=ZONES, flows=FLOWS.replace("BRD,LDS,38000", f"BRD,LDS,{flow}"))
     assert response.status_code == 400
     html = shows(response)
-    assert str(escape(f"flows.csv:3: flow must be")) in html and str(escape(f"(got '{flow}')")) in html
+    assert str(escape("flows.csv:3: flow must be")) in html and str(escape(f"(got '{flow}')")) in html
     assert db.session.query(CityDataset).count() == 0
 
 

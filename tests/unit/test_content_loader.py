@@ -4,78 +4,7 @@ import textwrap
 import pytest
 
 from app.content import load_course
-from tests.conftest import write
-
-PROGRAMME = """\
-uuid: 11111111-1111-4111-8111-111111111111
-title: Test Programme
-short_title: TP
-levels:
-  - id: pgcert
-    title: Certificate
-    modules: [m1]
-  - id: pgdip
-    title: Diploma
-    builds_on: pgcert
-    modules: [m2]
-"""
-
-MODULE = """\
----
-uuid: {uuid}
-number: {number}
-title: Module {number}
-level: {level}
-summary: A module.
-hours: 10
-aims: [Learn things]
-outcomes: [Explain things]
-assessment: |
-  A **quiz**.
----
-## Overview
-
-See [the first unit](01-first.md).
-"""
-
-UNIT = """\
----
-uuid: {uuid}
-title: {title}
-objectives: [Do a thing]
-minutes: 20
-prerequisites: {prereqs}
----
-{body}
-"""
-
-
-def make_course(root, m1_units=None, extra=None):
-    write(root / "programme.yaml", PROGRAMME)
-    write(root / "modules/m1/module.md", MODULE.format(uuid="22222222-2222-4222-8222-222222222201", number=1, level="pgcert"))
-    write(root / "modules/m2/module.md", MODULE.format(uuid="22222222-2222-4222-8222-222222222202", number=2, level="pgdip").replace("01-first.md", "01-only.md"))
-    units = m1_units or {
-        "01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", "## Hello\n\nSee [the second](02-second.md#part) and [m2](../m2/01-only.md)."),
-        "02-second.md": ("33333333-3333-4333-8333-333333333302", "Second", "[first]", "Body with a footnote.[^1]\n\n[^1]: The note."),
-    }
-    for name, (uuid, title, prereqs, body) in units.items():
-        write(root / "modules/m1" / name, UNIT.format(uuid=uuid, title=title, prereqs=prereqs, body=body))
-    write(root / "modules/m2/01-only.md", UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[m1/second]", body="Text."))
-    for path, text in (extra or {}).items():
-        write(root / path, text)
-    return root
-
-
-def course_with_one_unit(tmp_path, body):
-    """A course whose module m1 has one unit with ``body`` (and m2 one unrelated unit)."""
-    units = {"01-first.md": ("33333333-3333-4333-8333-333333333301", "First", "[]", body)}
-    root = make_course(tmp_path / "course", m1_units=units)
-    (root / "modules/m2/01-only.md").write_text(UNIT.format(uuid="33333333-3333-4333-8333-333333333399", title="Only", prereqs="[]", body="x"))
-    return root
-
-
-def messages(course):
-    return [str(p) for p in course.problems]
+from tests.helpers import MODULE, PROGRAMME, UNIT, course_with_one_unit, make_course, messages
 
 
 def test_valid_course_loads_in_order(tmp_path):

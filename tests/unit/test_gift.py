@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from app.quizzes import gift, yaml_lines
+from app.quizzes import gift_read, gift_write, yaml_lines
 from app.quizzes.questions import base
 
 EVERY_CONSTRUCT = r"""// Every GIFT construct LeadUP imports.
@@ -60,12 +60,12 @@ Untitled second {=yes}
 
 
 def parsed(text=EVERY_CONSTRUCT):
-    questions, problems = gift.parse(text)
+    questions, problems = gift_read.parse(text)
     return {q["id"]: q for q in questions}, problems
 
 
 def errors(text):
-    return [p for p in gift.parse(text)[1] if not gift.is_note(p)]
+    return [p for p in gift_read.parse(text)[1] if not gift_read.is_note(p)]
 
 
 def test_single_choice_with_feedback_and_general_feedback():
@@ -88,9 +88,9 @@ def test_weighted_answers_become_multiple():
 
 
 def test_unequal_weights_still_map_positives_to_correct_with_a_note():
-    questions, problems = gift.parse("Which? {~%70%a ~%30%b ~c}")
+    questions, problems = gift_read.parse("Which? {~%70%a ~%30%b ~c}")
     assert [o.get("correct", False) for o in questions[0]["options"]] == [True, True, False]
-    assert problems and gift.is_note(problems[0]) and "equal split" in problems[0][1]
+    assert problems and gift_read.is_note(problems[0]) and "equal split" in problems[0][1]
 
 
 def test_true_false_and_its_two_feedbacks():
@@ -158,15 +158,15 @@ def test_escapes_and_ids_for_untitled_questions():
 
 
 def test_notes_for_what_is_ignored():
-    _, problems = gift.parse("$CATEGORY: x\n\n// c\nJust a description.\n\nQ {=a}\n")
-    assert problems == [(1, gift.NOTE + "$CATEGORY ignored: LeadUP quizzes have no question categories"),
-                        (4, gift.NOTE + "skipped a description (text with no answers): LeadUP quizzes have only "
+    _, problems = gift_read.parse("$CATEGORY: x\n\n// c\nJust a description.\n\nQ {=a}\n")
+    assert problems == [(1, gift_read.NOTE + "$CATEGORY ignored: LeadUP quizzes have no question categories"),
+                        (4, gift_read.NOTE + "skipped a description (text with no answers): LeadUP quizzes have only "
                                         "questions")]
-    assert all(gift.is_note(p) for p in problems)
+    assert all(gift_read.is_note(p) for p in problems)
 
 
 def test_ids_are_slugs_made_unique():
-    questions, _ = gift.parse("::Same title::A {=a}\n\n::Same title::B {=b}\n\n::q2::C {=c}\n\nD {=d}\n")
+    questions, _ = gift_read.parse("::Same title::A {=a}\n\n::Same title::B {=b}\n\n::q2::C {=c}\n\nD {=d}\n")
     assert [q["id"] for q in questions] == ["same-title", "same-title-2", "q2", "q4"]
     assert "title" not in questions[2]
 
@@ -193,15 +193,15 @@ def test_errors_name_the_line(text, line, message):
 
 
 def test_an_error_skips_only_its_question():
-    questions, problems = gift.parse("Good {=a}\n\nBad {\n\nAlso good {=b}\n")
+    questions, problems = gift_read.parse("Good {=a}\n\nBad {\n\nAlso good {=b}\n")
     assert [q["text"] for q in questions] == ["Good", "Also good"] and len(problems) == 1
 
 
 def test_round_trip_parse_dump_parse():
-    first, problems = gift.parse(EVERY_CONSTRUCT)
+    first, problems = gift_read.parse(EVERY_CONSTRUCT)
     assert len(first) == 14 and len(errors(EVERY_CONSTRUCT)) == 0
-    text = gift.dump(first)
-    again, problems_again = gift.parse(text)
+    text = gift_write.dump(first)
+    again, problems_again = gift_read.parse(text)
     assert problems_again == []
     assert again == first
 
@@ -212,7 +212,7 @@ REGISTERED = all(base.get(name) for name in ("single", "multiple", "truefalse", 
 
 @pytest.mark.skipif(not REGISTERED, reason="the question classes are not registered yet")
 def test_imported_dicts_build_valid_questions():
-    for question in gift.parse(EVERY_CONSTRUCT)[0]:
+    for question in gift_read.parse(EVERY_CONSTRUCT)[0]:
         built = base.get(question["type"]).from_config(yaml_lines.load(yaml.safe_dump(question)), "imported")
         assert built.id == question["id"]
 
@@ -252,7 +252,7 @@ $CATEGORY: $course$/top/Default for LeadUP
 
 
 def test_a_moodle_export_imports():
-    questions, problems = gift.parse(MOODLE_EXPORT)
+    questions, problems = gift_read.parse(MOODLE_EXPORT)
     by_id = {q["id"]: q for q in questions}
     assert list(by_id) == ["digital-city", "open-data-count", "smart-city-definition", "reflection"]
     assert by_id["digital-city"]["type"] == "single"
@@ -263,7 +263,7 @@ def test_a_moodle_export_imports():
     ]
     assert [a["text"] for a in by_id["smart-city-definition"]["answers"]] == ["Hollands", "Robert Hollands"]
     assert by_id["reflection"]["type"] == "essay"
-    assert [p[0] for p in problems] == [2, 31] and all(gift.is_note(p) for p in problems)
+    assert [p[0] for p in problems] == [2, 31] and all(gift_read.is_note(p) for p in problems)
     if REGISTERED:
         for question in questions:
             base.get(question["type"]).from_config(yaml_lines.load(yaml.safe_dump(question)), "moodle")
@@ -353,7 +353,7 @@ LEADUP = yaml_lines.load("""
 
 
 def exported(question_id):
-    return gift.dump([q for q in LEADUP if q["id"] == question_id])
+    return gift_write.dump([q for q in LEADUP if q["id"] == question_id])
 
 
 def test_export_single_escapes_and_lists_lost_settings():
@@ -366,18 +366,18 @@ def test_export_single_escapes_and_lists_lost_settings():
 def test_export_multiple_uses_equal_split_weights():
     text = exported("families")
     assert text.count("~%33.33333%") == 3 and text.count("~%-50%") == 2
-    assert gift.parse(text)[0][0]["options"] == [dict(o) for o in LEADUP[1]["options"]]
+    assert gift_read.parse(text)[0][0]["options"] == [dict(o) for o in LEADUP[1]["options"]]
 
 
 def test_export_true_false_feedback_order():
     text = exported("twin")
     assert "{FALSE#Not quite.}" in text
-    assert gift.parse(text)[0][0]["feedback_true"] == "Not quite."
+    assert gift_read.parse(text)[0][0]["feedback_true"] == "Not quite."
 
 
 def test_export_numeric_relative_tolerance_becomes_absolute():
     text = exported("share")
-    question = gift.parse(text)[0][0]
+    question = gift_read.parse(text)[0][0]
     assert question["answer"] == pytest.approx(100 * 33704 / 59865)
     assert question["tolerance"] == pytest.approx(0.02 * 100 * 33704 / 59865)
     assert "// LeadUP settings not in GIFT: points, unit" in text
@@ -386,7 +386,7 @@ def test_export_numeric_relative_tolerance_becomes_absolute():
 def test_export_parameterised_question_uses_one_variant():
     text = exported("trip")
     assert "// parameterised in LeadUP: exported with one value" in text
-    question = gift.parse(text)[0][0]
+    question = gift_read.parse(text)[0][0]
     assert question["text"] == "A commuter drives 4 km each way, 5 days. How many km a week?"
     assert question["answer"] == 40 and question["tolerance"] == 0.5
 
@@ -394,28 +394,28 @@ def test_export_parameterised_question_uses_one_variant():
 def test_export_text_drops_regexes_it_cannot_express():
     text = exported("method")
     assert "// regex answer '^(iterative )?proportional fitting$' dropped" in text
-    assert [a.get("text") or a.get("regex") for a in gift.parse(text)[0][0]["answers"]] == ["Furness", "IPF.*"]
+    assert [a.get("text") or a.get("regex") for a in gift_read.parse(text)[0][0]["answers"]] == ["Furness", "IPF.*"]
 
 
 def test_export_matching_essay_and_one_gap_cloze():
-    matching = gift.parse(exported("roles"))[0][0]
+    matching = gift_read.parse(exported("roles"))[0][0]
     assert matching["pairs"] == LEADUP[6]["pairs"] and matching["distractors"] == ["Audit"]
     essay = exported("essay")
     assert "{}" in essay and "// LeadUP settings not in GIFT: points, rubric" in essay
     cloze = exported("one-gap")
     assert "The mean trip is {#13.56:0.1} km." in cloze
-    assert gift.parse(cloze)[0][0]["gaps"] == {"gap": {"answer": 13.56, "tolerance": 0.1}}
+    assert gift_read.parse(cloze)[0][0]["gaps"] == {"gap": {"answer": 13.56, "tolerance": 0.1}}
 
 
 @pytest.mark.parametrize("question_id, kind", [("two-gaps", "cloze"), ("order", "ordering"), ("sim", "simulation")])
 def test_export_keeps_what_gift_cannot_express_as_a_comment(question_id, kind):
     text = exported(question_id)
     assert text.strip() == f"// LeadUP question '{question_id}' ({kind}) has no GIFT equivalent"
-    assert gift.parse(text) == ([], [])
+    assert gift_read.parse(text) == ([], [])
 
 
 def test_every_leadup_question_is_exported_or_commented():
-    text = gift.dump(LEADUP)
-    questions, problems = gift.parse(text)
-    assert [p for p in problems if not gift.is_note(p)] == []
+    text = gift_write.dump(LEADUP)
+    questions, problems = gift_read.parse(text)
+    assert [p for p in problems if not gift_read.is_note(p)] == []
     assert len(questions) + text.count("has no GIFT equivalent") == len(LEADUP)

@@ -12,8 +12,7 @@ from app.content import load_course
 from app.quizzes import policy as policy_mod
 from app.quizzes import quiz_file
 from tests.conftest import write
-
-from .test_content_loader import make_course
+from tests.helpers import make_course
 
 HEAD = """\
 uuid: 44444444-4444-4444-8444-444444444444

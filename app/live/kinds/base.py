@@ -1,5 +1,7 @@
 """What every live activity type declares: how the tutor sets it up, what a participant sends,
-and how the room's answers add up. One class per type, registered with ``@register``::
+how the room's answers add up, and what the room can do with them. One class per type,
+registered with ``@register``; the service, charts, export, discussions and templates read
+what a type declares and never test its name::
 
     @register
     class Poll(LiveKind):
@@ -8,14 +10,22 @@ and how the room's answers add up. One class per type, registered with ``@regist
         def settings(self, form): ...   # the tutor's add form -> (settings, {field: error})
         def answer(self, activity, form): ...  # a participant's form -> (text, value)
         def results(self, activity, posts, votes): ...  # -> what the results template shows
+        def charts(self, out, activity, results): ...  # the tutor's charts (``charts.Charts``)
+
+What else a type may declare (the defaults below): ``votes`` ("dots" or "upvote"; with
+``read_vote``), ``mergeable``, ``themes``, ``to_discussion``, ``notes_heading`` and
+``results_on_control``.
 
 Templates: ``live/kinds/<name>_settings.html`` (fields of the add form),
-``live/kinds/<name>_input.html`` (the phone) and ``live/kinds/<name>_results.html``.
+``live/kinds/<name>_input.html`` (the phone) and ``live/kinds/<name>_results.html``
+(``settings_template``, ``input_template``, ``results_template``).
 """
-from ...inputs import check_length, clean_text
+from ...inputs import check_length, clean_text, read_int
 from ..errors import LiveError, read
 
 _REGISTRY = {}
+# A post's colours (every post has one, the first unless its kind lets the writer choose: a board)
+COLOURS = ("yellow", "pink", "blue", "green")
 
 
 class LiveKind:
@@ -23,8 +33,34 @@ class LiveKind:
     label = ""
     one_answer = False  # True: one answer per participant, replaced when it changes
     one_per_table = False  # True: one answer per table (the table decides together)
-    votable = False  # True: participants vote on the posts (dots, upvotes)
+    # How participants vote on the posts: "dots" (each places the activity's dots; a post's
+    # votes are the dots on it, seen on the tutor's screens only) or "upvote" (one each per
+    # post, counted once per person); None: no votes.
+    votes = None
+    vote_words = ("vote", "votes")  # how a discussion topic counts them
+    mergeable = False  # True: the tutor merges posts that say the same (their votes count on one)
+    themes = False  # True: the tutor gives posts themes, and the projector shows them by table or theme
+    to_discussion = False  # True: its posts are notes a cohort discussion can carry on
+    notes_heading = "Everything sent"  # the control page's list of the posts
+    results_on_control = True  # False: that list is the results (the control page shows no others)
     max_text = 280
+
+    @property
+    def votable(self):
+        """True: participants vote on the posts (dots, upvotes)."""
+        return self.votes is not None
+
+    @property
+    def settings_template(self):
+        return f"live/kinds/{self.name}_settings.html"
+
+    @property
+    def input_template(self):
+        return f"live/kinds/{self.name}_input.html"
+
+    @property
+    def results_template(self):
+        return f"live/kinds/{self.name}_results.html"
 
     def settings(self, form):
         """``(settings dict, {field: error})`` from the tutor's form (beyond title and prompt)."""
@@ -37,6 +73,15 @@ class LiveKind:
     def results(self, activity, posts, votes):
         """A dict for the results template; ``votes`` is ``{post id: total}``."""
         return {"posts": posts, "votes": votes}
+
+    def read_vote(self, activity, count, placed_elsewhere):
+        """A participant's vote on a post from the form's ``count``: an upvote is 1 however many
+        (0 takes it back); anything not a whole number from 0 is refused naming the field.
+        ``placed_elsewhere()`` gives the votes they have on the activity's other posts."""
+        return min(read(read_int, count, "count", 0, label="Your vote"), 1)
+
+    def charts(self, out, activity, results):
+        """Add the tutor's charts of ``results`` to ``out`` (``charts.Charts``); none by default."""
 
     # helpers for subclasses
     @staticmethod
@@ -61,6 +106,11 @@ def get(name):
 
 def choices():
     return {name: kind.label for name, kind in _REGISTRY.items()}
+
+
+def registered():
+    """Every activity type, in the order they were registered (the tutor's add forms)."""
+    return list(_REGISTRY.values())
 
 
 def lines(text):

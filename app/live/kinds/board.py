@@ -1,9 +1,9 @@
 """Sticky-note board: notes per table in colours, dot votes, and themes the tutor gives them."""
 from ...inputs import InputError, read_int
-from ..errors import LiveError
-from .base import LiveKind, register
+from .. import charts
+from ..errors import LiveError, read
+from .base import COLOURS, LiveKind, register
 
-COLOURS = ("yellow", "pink", "blue", "green")
 MAX_DOTS = 10
 
 
@@ -11,7 +11,13 @@ MAX_DOTS = 10
 class Board(LiveKind):
     name = "board"
     label = "Sticky-note board"
-    votable = True
+    votes = "dots"
+    vote_words = ("dot", "dots")
+    mergeable = True
+    themes = True
+    to_discussion = True
+    notes_heading = "Notes"
+    results_on_control = False  # the control page's notes are the board
 
     def settings(self, form):
         try:
@@ -31,6 +37,17 @@ class Board(LiveKind):
             themes.setdefault(post.theme or "", []).append(post)
         ranked = sorted(posts, key=lambda p: (-votes.get(p.id, 0), p.id))
         return {"posts": posts, "votes": votes, "themes": themes, "ranked": ranked}
+
+    def read_vote(self, activity, count, placed_elsewhere):
+        """A participant's dots on a post: a whole number from 0 to the board's dots, and with
+        those ``placed_elsewhere()`` no more than the board's dots in all."""
+        count = read(read_int, count, "count", 0, dots_for(activity), label="Your dots")
+        check_dots(activity, placed_elsewhere() + count)
+        return count
+
+    def charts(self, out, activity, results):
+        out.add("dots", "The notes with the most dots", charts.board_chart, results)
+        out.add("themes", "Notes per theme", charts.themes_chart, results)
 
 
 def dots_for(activity):

@@ -2,6 +2,7 @@
 stakeholder map...) done at the tables, each note with the stage's own fields and checks."""
 from ...content import current_course
 from ...deliberation.stages import clean_value
+from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, register
 
@@ -29,6 +30,7 @@ def roles_of(activity):
 class DeliberationStage(LiveKind):
     name = "deliberation"
     label = "Deliberation stage"
+    to_discussion = True
 
     def settings(self, form):
         exercise_uuid, _, stage_id = str(form.get("stage") or "").partition(":")
@@ -57,3 +59,7 @@ class DeliberationStage(LiveKind):
     def results(self, activity, posts, votes):
         exercise, stage = stage_of(activity)
         return {"exercise": exercise, "stage": stage, "posts": posts}
+
+    def charts(self, out, activity, results):
+        if not out.projector:
+            out.add("tables", "Notes per table", charts.notes_per_table_chart, results, activity.session)

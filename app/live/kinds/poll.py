@@ -1,5 +1,6 @@
 """Poll: one or several of the tutor's options; the room's counts as a chart."""
 from ...inputs import InputError, read_int
+from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, lines, lines_problem, register
 
@@ -41,3 +42,7 @@ class Poll(LiveKind):
                 if 0 <= index < len(counts):
                     counts[index] += 1
         return {"options": options, "counts": counts, "answers": len(posts)}
+
+    def charts(self, out, activity, results):
+        if results.get("answers"):
+            out.add("poll", "Answers per option", charts.poll_chart, results)

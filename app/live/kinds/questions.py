@@ -1,5 +1,6 @@
 """Q&A: participants post questions (or answers to an open question), as many as they like, and
 upvote the ones they want answered; the most wanted first, after the ones the tutor pinned."""
+from .. import charts
 from .base import LiveKind, register
 
 
@@ -7,7 +8,10 @@ from .base import LiveKind, register
 class Questions(LiveKind):
     name = "questions"
     label = "Q&A / open question with upvotes"
-    votable = True
+    votes = "upvote"
+    vote_words = ("upvote", "upvotes")
+    mergeable = True
+    to_discussion = True
     max_text = 280
 
     def answer(self, activity, form):
@@ -17,3 +21,7 @@ class Questions(LiveKind):
     def results(self, activity, posts, votes):
         ranked = sorted(posts, key=lambda p: (not p.pinned, -votes.get(p.id, 0), p.created_at, p.id))
         return {"posts": ranked, "votes": votes, "answers": len(posts)}
+
+    def charts(self, out, activity, results):
+        if not out.projector:  # the projector lists them, most upvoted first
+            out.add("questions", "The most upvoted", charts.questions_chart, results)

@@ -1,6 +1,7 @@
 """Ranking: each participant puts the tutor's items in order, one answer each; the room's order
 by Borda count (n - 1 points for a first place, 0 for a last) with each item's average place."""
 from ...inputs import InputError, read_int
+from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, lines, lines_problem, register
 
@@ -63,3 +64,7 @@ class Ranking(LiveKind):
                  "average": round(place_sums[i] / answers, 2) if answers else None} for i in range(n)]
         rows.sort(key=lambda row: (-row["points"], row["average"] or 0, row["index"]))
         return {"rows": rows, "answers": answers, "items": items, "most": (n - 1) * answers}
+
+    def charts(self, out, activity, results):
+        if results.get("answers"):
+            out.add("ranking", "The room's order: points per item", charts.ranking_chart, results)

@@ -1,6 +1,7 @@
 """Scale: participants rate each of the tutor's statements from 1 to 5, one answer each; the
 room's mean, count and spread of ratings for each statement."""
 from ...inputs import InputError, read_int
+from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, lines, lines_problem, register
 
@@ -70,3 +71,7 @@ class Scale(LiveKind):
             rows.append({"statement": statement, "counts": counts, "count": count, "mean": mean,
                          "shares": [round(c / count * 100) if count else 0 for c in counts]})
         return {"rows": rows, "labels": labels_of(activity), "answers": len(posts)}
+
+    def charts(self, out, activity, results):
+        if results.get("answers"):
+            out.add("scale", "How the room rated each statement", charts.scale_chart, results)

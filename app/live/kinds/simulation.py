@@ -4,6 +4,7 @@ tables' results side by side."""
 from sims import api
 from sims.params import ParamError
 
+from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, register
 
@@ -72,3 +73,10 @@ class SimulationRound(LiveKind):
                 figures.append({"label": figure["label"], "unit": figure["unit"],
                                 "cells": [(v, round(abs(v) / top * 20) * 5) for v in values]})
         return {"runs": runs, "figures": figures, "params": self.params(activity)}
+
+    def charts(self, out, activity, results):
+        if results.get("runs"):
+            runs = charts.mapped(results["runs"])
+            if runs:
+                out.extend(charts.sim_maps(out.prefix, runs, out.look))
+            out.add("figures", "The headline figures, table by table", charts.sim_figures_chart, results)

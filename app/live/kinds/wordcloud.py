@@ -1,5 +1,6 @@
 """Word cloud: participants send words or short phrases, as many as they like; the room's
 phrases, folded together whatever their case, are shown sized by how often they were sent."""
+from .. import charts
 from .base import LiveKind, register
 
 MAX_PHRASE = 40
@@ -23,6 +24,7 @@ def size_of(count, low, high):
 class WordCloud(LiveKind):
     name = "wordcloud"
     label = "Word cloud"
+    to_discussion = True
     max_text = MAX_PHRASE
 
     def answer(self, activity, form):
@@ -48,3 +50,7 @@ class WordCloud(LiveKind):
             words.append({"word": key, "text": shown, "count": count, "size": size_of(count, low, high)})
         return {"words": words, "answers": sum(counts.values()), "distinct": len(counts),
                 "more": max(0, len(ranked) - TOP)}
+
+    def charts(self, out, activity, results):
+        if not out.projector:  # the projector has the cloud itself
+            out.add("words", "The most sent words", charts.words_chart, results)

@@ -3,9 +3,8 @@
 ``get(name)`` finds a type and ``names()`` lists them: single, multiple, truefalse (``choice``),
 numeric, text, ordering, matching, cloze, essay and simulation.
 """
-from . import base
+# Importing a type's module registers it.
+from . import base, choice, cloze, essay, matching, numeric, ordering, simulation, text  # noqa: F401
 from .base import Grade, GradeContext, QuestionError, QuestionType, get, names
-from . import choice, cloze, essay, matching, numeric, ordering, text  # noqa: F401 (they register)
-from . import simulation  # noqa: F401
 
 __all__ = ["base", "get", "names", "Grade", "GradeContext", "QuestionError", "QuestionType"]

@@ -7,8 +7,19 @@ A true/false question sends "true" or "false": its two labels, so a token would 
 """
 from markupsafe import Markup
 
-from .base import (FeedbackText, Grade, QuestionError, QuestionType, Secret, Tokens, kept_order, line_of,
-                   register, shuffled, token)
+from .base import (
+    FeedbackText,
+    Grade,
+    QuestionError,
+    QuestionType,
+    Secret,
+    Tokens,
+    kept_order,
+    line_of,
+    register,
+    shuffled,
+    token,
+)
 
 OPTION_KEYS = {"text", "correct", "feedback"}
 

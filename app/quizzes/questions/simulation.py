@@ -16,7 +16,7 @@ import math
 import re
 from functools import lru_cache
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 
