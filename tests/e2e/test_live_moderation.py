@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import TUTOR
-from .test_live import (
+from .live_pages import (
     PHONE_OPTIONS,
     column,
     join,

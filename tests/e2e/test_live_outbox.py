@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import PHONE, TUTOR
-from .test_live import (
+from .live_pages import (
     PHONE_OPTIONS,
     SENT,
     add_board,

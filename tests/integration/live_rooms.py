@@ -28,3 +28,26 @@ def guest(app, session, nickname="Sam", table=0):
     client.post(f"/live/{session.code}/table", data={"table_id": session.tables[table].id,
                                                      "csrf_token": csrf_token(client, f"/live/{session.code}")})
     return client
+
+
+JSON = {"Accept": "application/json"}
+
+
+def post(client, session, text, key, colour="yellow"):
+    """``client`` sends a note to the activity on screen, as the phone's script does (JSON)."""
+    token = csrf_token(client, "/login")  # any page with a form carries the session's token
+    return client.post(f"/live/{session.code}/posts", data={"text": text, "key": key, "colour": colour,
+                                                            "csrf_token": token}, headers=JSON)
+
+
+def post_form(client, session, data):
+    """``client`` sends an answer with the fields ``data`` (JSON answer)."""
+    data = dict(data, csrf_token=csrf_token(client, "/login"))
+    return client.post(f"/live/{session.code}/posts", data=data, headers=JSON)
+
+
+def events_of(client, session, after=0):
+    """The room's events after ``after``, as ``client`` reads them."""
+    response = client.get(f"/live/{session.code}/events?after={after}")
+    assert response.status_code == 200
+    return response.json["events"]

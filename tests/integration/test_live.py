@@ -11,9 +11,7 @@ from app.live import events, service
 from app.live.errors import LiveError
 from app.models import LiveEvent, LivePost, Role
 from tests.conftest import csrf_token
-from tests.integration.live_rooms import guest, open_room
-
-JSON = {"Accept": "application/json"}
+from tests.integration.live_rooms import JSON, events_of, guest, open_room, post, post_form
 
 
 @pytest.fixture
@@ -21,18 +19,6 @@ def room(app, make):
     room = open_room(make)
     return room | {"other_tutor": make.user(Role.TUTOR, [make.cohort("executive")]),
                    "student": make.user(Role.STUDENT, [room["cohort"]])}
-
-
-def post(client, session, text, key, colour="yellow"):
-    token = csrf_token(client, "/login")  # any page with a form carries the session's token
-    return client.post(f"/live/{session.code}/posts", data={"text": text, "key": key, "colour": colour,
-                                                            "csrf_token": token}, headers=JSON)
-
-
-def events_of(client, session, after=0):
-    response = client.get(f"/live/{session.code}/events?after={after}")
-    assert response.status_code == 200
-    return response.json["events"]
 
 
 # -- sessions and joining -----------------------------------------------------------------------------
@@ -253,11 +239,6 @@ def test_dots_on_notes_keep_to_the_budget(app, room):
 def _form(**values):
     from werkzeug.datastructures import MultiDict
     return MultiDict(values)
-
-
-def post_form(client, session, data):
-    data = dict(data, csrf_token=csrf_token(client, "/login"))
-    return client.post(f"/live/{session.code}/posts", data=data, headers=JSON)
 
 
 def test_a_simulation_round_runs_each_tables_settings_on_the_server(app, room, auth):

@@ -12,8 +12,7 @@ from app.live import service
 from app.live.errors import LiveError
 from app.models import LiveEvent, LiveParticipant, LivePost
 from tests.conftest import csrf_token
-from tests.integration.live_rooms import guest, open_room
-from tests.integration.test_live import JSON, events_of, post, post_form
+from tests.integration.live_rooms import JSON, events_of, guest, open_room, post, post_form
 
 BIDI_AND_CONTROLS = "\u202e\u2066\x00\x80\x9b\x07\u202a\u2069\x9f"  # NUL, C0, C1, bidi
 

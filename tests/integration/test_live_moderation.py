@@ -9,8 +9,7 @@ from app.extensions import db as _db
 from app.live import service
 from app.models import LivePost, Role
 from tests.conftest import csrf_token
-from tests.integration.live_rooms import guest, open_room
-from tests.integration.test_live import JSON, events_of, post
+from tests.integration.live_rooms import JSON, events_of, guest, open_room, post
 
 
 @pytest.fixture
