@@ -14,6 +14,8 @@ id starts that competency afresh (its old ratings stay in the database, unshown)
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import yaml_lines
+
 FILE = "competencies.yaml"
 LEVELS = 5
 
@@ -49,7 +51,6 @@ class Framework:
 
 def load(root):
     """``(Framework, [(line, message)])``; an empty framework if the file is absent."""
-    from ..quizzes import yaml_lines  # (app.quizzes imports app.content)
 
     path = Path(root) / FILE
     if not path.is_file():

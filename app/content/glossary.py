@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import yaml_lines
+
 FILE = "glossary.yaml"
 KEYS = ("term", "definition", "unit", "see")
 
@@ -38,7 +40,6 @@ def slug(text):
 
 def load_module(folder, module, rel_path):
     """``([Term], [(line, message)])`` of one module's glossary file (none if it has none)."""
-    from ..quizzes import yaml_lines  # (app.quizzes imports app.content)
 
     path = Path(folder) / FILE
     if not path.is_file():

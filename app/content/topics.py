@@ -13,6 +13,8 @@ subtopic of the deck is left out of the course.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import yaml_lines
+
 FILE = "topics.yaml"
 
 
@@ -35,7 +37,6 @@ class Topic:
 
 def load(root):
     """``([Topic], [(line, message)])`` from ``<root>/topics.yaml`` (none if the file is absent)."""
-    from ..quizzes import yaml_lines  # (app.quizzes imports app.content)
 
     path = Path(root) / FILE
     if not path.is_file():

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..content import markdown_render
-from ..quizzes import yaml_lines
+from ..content import markdown_render, yaml_lines
 from ..quizzes.questions.base import QuestionError
 from ..quizzes.questions.essay import parse_rubric
 from ..quizzes.quiz_file import file_uuid

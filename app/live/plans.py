@@ -23,11 +23,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import yaml_lines
 from ..content.model import Problem
 from ..extensions import db
 from ..inputs import InputError, clean_text, read_int
 from ..models.live import LiveActivity
-from ..quizzes import yaml_lines
 from . import events, kinds, service
 
 SUFFIX = ".workshop.yaml"

@@ -8,7 +8,8 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import gift_read, gift_write, quiz_file, yaml_lines
+from ..content import yaml_lines
+from . import gift_read, gift_write, quiz_file
 
 quiz_cli = AppGroup("quiz", help="Author quizzes: import and export Moodle GIFT files.")
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 from markupsafe import Markup
 
-from ..content import markdown_render
-from . import leak_check, yaml_lines
+from ..content import markdown_render, yaml_lines
+from . import leak_check
 from . import policy as policy_mod
 from .questions import base
 

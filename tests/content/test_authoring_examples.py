@@ -4,7 +4,8 @@ import re
 import pytest
 
 from app.config import ROOT
-from app.quizzes import quiz_file, yaml_lines
+from app.content import yaml_lines
+from app.quizzes import quiz_file
 from app.quizzes.questions import get
 
 DOC = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")

@@ -1,8 +1,7 @@
 """``flask quiz import-gift`` and ``flask quiz export-gift`` on a copy of the course."""
 import pytest
 
-from app.content import load_course
-from app.quizzes import yaml_lines
+from app.content import load_course, yaml_lines
 from tests.conftest import write
 
 MODULE = "m1-digital-innovation"

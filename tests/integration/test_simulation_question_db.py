@@ -2,8 +2,8 @@
 import pytest
 from flask_login import login_user
 
+from app.content import yaml_lines
 from app.models import Role
-from app.quizzes import yaml_lines
 from app.quizzes.questions.base import GradeContext
 from app.quizzes.questions.simulation import SimulationQuestion
 from app.simulations import service

@@ -2,7 +2,8 @@
 import pytest
 import yaml
 
-from app.quizzes import gift_read, gift_write, yaml_lines
+from app.content import yaml_lines
+from app.quizzes import gift_read, gift_write
 from app.quizzes.questions import base
 
 EVERY_CONSTRUCT = r"""// Every GIFT construct LeadUP imports.

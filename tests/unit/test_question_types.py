@@ -4,7 +4,7 @@ import random
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.quizzes import yaml_lines
+from app.content import yaml_lines
 from app.quizzes.questions import QuestionError, get
 from app.quizzes.questions.base import KEY, attempt_key, token
 

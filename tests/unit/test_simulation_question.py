@@ -2,7 +2,7 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.quizzes import yaml_lines
+from app.content import yaml_lines
 from app.quizzes.questions import simulation
 from app.quizzes.questions.base import QuestionError
 from sims import api
