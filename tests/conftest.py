@@ -131,6 +131,17 @@ def auth(client):
     return Auth(client)
 
 
+@pytest.fixture
+def as_(app, world):
+    """``as_("amira")``: a signed-in ``Auth`` of its own for one of the people in the test
+    module's ``world`` fixture (a dict of users by name)."""
+    def sign_in(person):
+        auth = Auth(app.test_client())
+        assert auth.login(world[person]).status_code == 302
+        return auth
+    return sign_in
+
+
 @pytest.fixture(scope="session")
 def course_with(tmp_path_factory):
     """``course_with(files=..., appends=...)``: the real course with a change, shared by every

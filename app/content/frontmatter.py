@@ -3,8 +3,7 @@ import re
 
 import yaml
 
-# libyaml's parser where PyYAML was built with it: several times faster over a whole course.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .yaml_lines import SAFE_LOADER
 
 FENCE = "---"
 

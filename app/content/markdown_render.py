@@ -18,8 +18,8 @@ import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .frontmatter import SAFE_LOADER
 from .model import ActivityRef, Problem
+from .yaml_lines import SAFE_LOADER
 
 OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(?:\s+([\w./-]+))?\s*$")
 CLOSE = re.compile(r"^:::\s*$")

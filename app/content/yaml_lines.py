@@ -26,11 +26,12 @@ class LinedDict(dict):
         return (self.key_lines or {}).get(key, self.line)
 
 
-# libyaml's parser where PyYAML was built with it (several times faster on a whole course).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser where PyYAML was built with it (several times faster on a whole course);
+# front matter and directive bodies use it too.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SafeLoader):
+class _Loader(SAFE_LOADER):
     pass
 
 

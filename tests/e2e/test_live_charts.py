@@ -72,7 +72,7 @@ def answer_poll(phone, option):
 
 
 def join_now(page, code, table, nickname):
-    """Join while a poll is on (``test_live.join`` expects a board): code, name, table."""
+    """Join while a poll is on (``live_pages.join`` expects a board): code, name, table."""
     page.goto(f"/join/{code}")
     page.get_by_label("Your name for the room").fill(nickname)
     page.get_by_role("button", name="Join").click()

@@ -10,7 +10,6 @@ from app.discussions import service
 from app.live import service as live_service
 from app.models import DiscussionPost, DiscussionTopic, Role
 from app.models.user import utcnow
-from tests.conftest import Auth
 
 
 @pytest.fixture
@@ -25,16 +24,6 @@ def world(make):
         "other_tutor": make.user(Role.TUTOR, [cohort_b], name="Olu"),
         "admin": make.user(Role.ADMIN, name="Alex"),
     }
-
-
-@pytest.fixture
-def as_(app, world):
-    """``as_("amira")``: a signed-in client helper for one of the world's people."""
-    def sign_in(person):
-        auth = Auth(app.test_client())
-        assert auth.login(world[person]).status_code == 302
-        return auth
-    return sign_in
 
 
 def start(world, person="amira", title="Bus lanes", body="Should the city\nadd more?"):

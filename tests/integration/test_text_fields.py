@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from app.content import current_course
 from app.extensions import db as _db
 from app.models import Role
-from tests.conftest import Auth
 
 NASTY = "Tab\u202eoverride\u2066isolate\u2069 nul\x00 esc\x1b c1\x85\x9b Cafe\u0301"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -34,15 +33,6 @@ def world(make):
     cohort = make.cohort("pgcert", "PGCert")
     return {"cohort": cohort, "student": make.user(Role.STUDENT, [cohort], name="Sam"),
             "tutor": make.user(Role.TUTOR, [cohort], name="Tara"), "admin": make.user(Role.ADMIN, name="Alex")}
-
-
-@pytest.fixture
-def as_(app, world):
-    def sign_in(person):
-        auth = Auth(app.test_client())
-        assert auth.login(world[person]).status_code == 302
-        return auth
-    return sign_in
 
 
 def dirty_cells():

@@ -119,11 +119,9 @@ def lines(text):
     return [item for item in items if item]
 
 
-def lines_problem(items, most, length, what):
-    """Why the tutor's ``items`` (``lines``) cannot be taken: more than ``most`` of them, or one
-    longer than ``length`` characters (refused naming the limit, never cut); or None."""
-    if len(items) > most:
-        return f"Give at most {most} {what}, one per line (there are {len(items)})."
+def long_line_problem(items, length):
+    """Why the tutor's ``items`` (``lines``) cannot be taken: one longer than ``length``
+    characters (refused naming the limit, never cut); or None. Each kind checks their count."""
     for number, item in enumerate(items, start=1):
         if len(item) > length:
             return (f"Line {number} is too long: at most {length:,} characters (it has {len(item):,}). "

@@ -2,7 +2,7 @@
 from ...inputs import InputError, read_int
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, lines_problem, register
+from .base import LiveKind, lines, long_line_problem, register
 
 MAX_OPTIONS, MAX_OPTION = 12, 120
 
@@ -17,7 +17,9 @@ class Poll(LiveKind):
         options = lines(form.get("options"))
         if len(options) < 2:
             return {}, {"options": "Give at least two options, one per line."}
-        problem = lines_problem(options, MAX_OPTIONS, MAX_OPTION, "options")
+        if len(options) > MAX_OPTIONS:
+            return {}, {"options": f"Give at most {MAX_OPTIONS} options, one per line (there are {len(options)})."}
+        problem = long_line_problem(options, MAX_OPTION)
         if problem:
             return {}, {"options": problem}
         return {"options": options, "multiple": form.get("multiple") == "1"}, {}

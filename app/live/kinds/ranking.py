@@ -3,7 +3,7 @@ by Borda count (n - 1 points for a first place, 0 for a last) with each item's a
 from ...inputs import InputError, read_int
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, lines_problem, register
+from .base import LiveKind, lines, long_line_problem, register
 
 MIN_ITEMS, MAX_ITEMS, MAX_ITEM = 3, 8, 120
 
@@ -27,7 +27,7 @@ class Ranking(LiveKind):
             return {}, {"items": f"Give at most {MAX_ITEMS} items to rank, one per line."}
         if len({item.casefold() for item in items}) < len(items):
             return {}, {"items": "Each item to rank appears once: two lines are the same."}
-        problem = lines_problem(items, MAX_ITEMS, MAX_ITEM, "items to rank")
+        problem = long_line_problem(items, MAX_ITEM)
         if problem:
             return {}, {"items": problem}
         return {"items": items}, {}

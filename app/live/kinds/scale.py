@@ -3,7 +3,7 @@ room's mean, count and spread of ratings for each statement."""
 from ...inputs import InputError, read_int
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, lines_problem, register
+from .base import LiveKind, lines, long_line_problem, register
 
 MAX_STATEMENTS, MAX_STATEMENT = 6, 200
 POINTS = 5
@@ -36,7 +36,7 @@ class Scale(LiveKind):
             return {}, {"statements": "Give at least one statement to rate, one per line."}
         if len(statements) > MAX_STATEMENTS:
             return {}, {"statements": f"Give at most {MAX_STATEMENTS} statements, one per line."}
-        problem = lines_problem(statements, MAX_STATEMENTS, MAX_STATEMENT, "statements")
+        problem = long_line_problem(statements, MAX_STATEMENT)
         if problem:
             return {}, {"statements": problem}
         scale = form.get("scale") or "1-5"
