@@ -31,23 +31,7 @@ def create_app(config=None):
     app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
-    from . import (
-        activities,
-        assets,
-        auth,
-        competencies,
-        content,
-        courseware,
-        deliberation,
-        demo,
-        live,
-        main,
-        manage,
-        models,
-        quizzes,
-        security,
-        simulations,
-    )
+    from . import assets, auth, competencies, content, courseware, demo, main, manage, models, security, simulations
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -62,6 +46,9 @@ def create_app(config=None):
     for blueprint_module in (main, auth, courseware, manage, assets, simulations, quizzes, deliberation, live,
                              competencies):
         blueprint_module.init_app(app)
+    from . import course_cli, gradebook  # above the features: the gradebook reads quizzes and deliberation
+    gradebook.init_app(app)
+    course_cli.init_app(app)  # flask course check | stats | new-unit (also checks live's workshop plans)
     from . import discussions  # cohort discussions, registered after live: from_live reads its sessions
     discussions.init_app(app)
     demo.init_app(app)
@@ -129,3 +116,10 @@ def _finish_config(app):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if app.config["ENV_NAME"] == "production" and not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (LEADUP_ENV=production)")
+
+
+# Every feature registers its course file formats and typed things (``app.registry``) as it is
+# imported; importing them with the package means that any code of the app finds them all.
+from . import activities, deliberation, live, quizzes  # noqa: E402
+from .deliberation import exercise_file  # noqa: E402,F401
+from .quizzes import quiz_file  # noqa: E402,F401

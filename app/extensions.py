@@ -1,4 +1,5 @@
 """Flask extension instances, created unbound and initialised in ``create_app``."""
+import json
 import sqlite3
 
 from flask import has_request_context, request
@@ -26,7 +27,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+def dump_json(value):
+    """A JSON column's value as stored: standard JSON only (NaN or Infinity raise ``ValueError``
+    rather than reach a row PostgreSQL would refuse), ASCII escapes so any string can be encoded."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def load_json(text):
+    """A JSON column's value as read. A NaN or Infinity that a SQLite row may still hold (figures
+    saved before results were checked) reads as None, so one old row cannot break a page."""
+    return json.loads(text, parse_constant=lambda _name: None)
+
+
+# Every model's ``sa.JSON`` column goes through these, on SQLite and on PostgreSQL.
+db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": dump_json, "json_deserializer": load_json})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

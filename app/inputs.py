@@ -19,10 +19,14 @@ over-long text naming the limit, never cutting it short.
 Numbers from forms and JSON go through ``read_int`` / ``read_number``: a value that is not a
 number, not finite, or outside its range is refused with a message naming the field; a missing
 value takes the given default, or is refused. Nothing is silently "taken as 0".
+
+A uuid (of a course file, or a unit's in a JSON body) is read by ``read_uuid``: its canonical
+form, so one uuid written two ways is one uuid, or None.
 """
 import math
 import re
 import unicodedata
+import uuid
 
 # C0 controls but \t \n \r, DEL and C1, bidi embeddings/overrides/isolates, surrogates, U+FFFE/F.
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
@@ -117,6 +121,15 @@ def read_number(value, field, low=None, high=None, default=_MISSING, label=None,
 def read_int(value, field, low=None, high=None, default=_MISSING, label=None):
     """``read_number`` for whole numbers."""
     return read_number(value, field, low, high, default, label, whole=True)
+
+
+def read_uuid(value):
+    """``value`` as a canonical uuid (``"5b0f3c2e-8d7a-4e1b-…"``: lower case, with hyphens), or
+    None if it is not one. Takes what ``uuid.UUID`` takes: upper case, braces, no hyphens."""
+    try:
+        return str(uuid.UUID("" if value is None else str(value)))
+    except ValueError:
+        return None
 
 
 def finite(value):

@@ -5,16 +5,22 @@ URL map and fails if a route has none (``tests/integration/test_access_matrix.py
 
 - ``@public``: anyone, signed in or not.
 - ``@signed_in``: any signed-in user.
-- ``@roles("tutor", "admin")``: signed-in users with one of the roles.
+- ``@roles(*STAFF)``: signed-in users with one of the roles (``models.ROLES``; ``STAFF`` are
+  the tutors and admins).
 
 Cohort checks (a tutor only manages their own cohorts, a student only reads the modules of
-their cohorts' levels) happen inside the view, with ``require_cohort_tutor`` or the
-courseware's ``can_read_module``.
+their cohorts' levels) happen inside the view: ``taught_cohort`` loads the cohort in the
+address for its tutors (``User.teaches``: admins always), ``taught_cohorts`` lists them, and
+the courseware has ``can_read_module``.
 """
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort, after_this_request
 from flask_login import current_user, login_required
+
+from .extensions import db
+from .models import Cohort, Membership, Role
 
 CSP = "; ".join(
     [
@@ -72,24 +78,29 @@ def roles(*allowed):
     return decorator
 
 
-def require_cohort_tutor(cohort):
-    """Abort with 403 unless the current user tutors ``cohort`` (or is an admin)."""
+def taught_cohort(cohort_id, refuse=404):
+    """The cohort with ``cohort_id`` if the current user tutors it (or is an admin).
+
+    No such cohort is a 404. Another tutor's cohort is a 404 too, so they learn nothing about
+    it; the cohort management pages pass ``refuse=403``, as they always have (the access matrix
+    checks both).
+    """
+    cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         abort(404)
     if not current_user.is_authenticated or not current_user.teaches(cohort):
-        abort(403)
-
-
-def taught_cohort(cohort_id):
-    """The cohort with ``cohort_id`` if the current user tutors it (or is an admin); else 404,
-    so tutors of other cohorts learn nothing about it."""
-    from .extensions import db
-    from .models import Cohort
-
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not current_user.teaches(cohort):
-        abort(404)
+        abort(refuse)
     return cohort
+
+
+def taught_cohorts(user):
+    """The cohorts ``user`` tutors, by name: every cohort for an admin, none for a student."""
+    if not user.is_authenticated or not user.is_tutor:
+        return []
+    query = sa.select(Cohort).order_by(Cohort.name)
+    if not user.is_admin:
+        query = query.join(Membership).where(Membership.user_id == user.id, Membership.role == Role.TUTOR.value)
+    return list(db.session.scalars(query))
 
 
 def init_app(app):

@@ -9,7 +9,7 @@ group-mode deliberation exercise (``bench-deliberation.deliberation.yaml``: a co
 and a purpose stage) embedded in unit 1 of module 1, and ``--students`` accounts in one PGCert
 cohort, put into groups of about ``--group-size`` by ``service.make_groups`` (what the tutor's
 "make groups" button does). It starts gunicorn with ``LEADUP_ENV=production`` on a free port of
-127.0.0.1 (as ``bench/pages.py`` does).
+127.0.0.1 (``bench/harness.py``).
 
 Every student signs in through the form and opens the unit (not timed); then all of them press
 "Open your group's exercise" at the same moment (a barrier: the members of a group race to make
@@ -39,43 +39,49 @@ got different attempts, or a request failed; slow figures are reported, not erro
 """
 import argparse
 import concurrent.futures
-import http.client
 import json
 import os
 import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import MODULE, CookieClient, free_port, percentile, start_gunicorn, stop  # noqa: E402
-from bench.quiz_load import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     PASSWORD,
-    UNIT_FILE,
     UNIT_PATH,
     BenchError,
-    base_env,
+    CookieClient,
+    Table,
+    add_postgres_option,
+    at_once,
+    backends,
+    bench_env,
+    connect,
+    course_with_activity,
     cpu_times,
     csrf_in,
     email,
-    engine_url,
-    on_throwaway_postgres,
+    figures,
+    log_summary,
+    on_backend,
+    outcome_of,
+    percentile,
+    prepare,
+    serving,
+    unfinished,
+    write_json,
 )
 
 EXERCISE_UUID = "5b8e0d2a-3c71-4f96-a4e2-9d07c6b1e843"
 EXERCISE_KEY = "bench-deliberation"
 NOTES_STAGE = "consequences"
 FIELDS_STAGE = "purpose"
-POSTGRES_URL = "postgresql://127.0.0.1:5432/test"
 JSON = {"Accept": "application/json"}
 
 EXERCISE_YAML = f"""\
@@ -103,15 +109,6 @@ NOTE_VALUES = {"intended": "unintended", "valence": "negative", "affected": "Cyc
 
 # -- the course, the database, the students and their groups -------------------------------------
 
-def prepare_course(folder):
-    """A copy of ``course/`` with the bench exercise embedded at the end of unit 1 of module 1."""
-    shutil.copytree(ROOT / "course", folder)
-    module = folder / "modules" / MODULE
-    (module / f"{EXERCISE_KEY}.deliberation.yaml").write_text(EXERCISE_YAML, encoding="utf-8")
-    with (module / UNIT_FILE).open("a", encoding="utf-8") as unit:
-        unit.write(f"\n::: deliberation {EXERCISE_KEY}\n:::\n")
-
-
 def create_groups(size):
     """Run in the server's environment, after ``create_students``: the tutor's "make groups"."""
     import sqlalchemy as sa
@@ -129,31 +126,14 @@ def create_groups(size):
         service.make_groups(exercise, cohort, size)
 
 
-def flask_setup(env, students, group_size):
-    """Migrate the database named by ``env``, create the students and put them in groups."""
-    commands = [
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        [sys.executable, "-c", f"from bench.quiz_load import create_students; create_students({students})"],
-        [sys.executable, "-c", f"from bench.deliberation_load import create_groups; create_groups({group_size})"],
-    ]
-    for command in commands:
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise BenchError(f"{' '.join(command[1:])} failed:\n{result.stdout}\n{result.stderr}")
-
-
 def groups_in(database_url):
     """``{group id: [student emails]}`` as ``make_groups`` made them."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(engine_url(database_url))
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text(
-                "SELECT m.group_id, u.email FROM deliberation_group_members m JOIN users u ON u.id = m.user_id "
-                "WHERE m.exercise_uuid = :uuid ORDER BY m.group_id, u.email"), {"uuid": EXERCISE_UUID}).all()
-    finally:
-        engine.dispose()
+    with connect(database_url) as connection:
+        rows = connection.execute(sa.text(
+            "SELECT m.group_id, u.email FROM deliberation_group_members m JOIN users u ON u.id = m.user_id "
+            "WHERE m.exercise_uuid = :uuid ORDER BY m.group_id, u.email"), {"uuid": EXERCISE_UUID}).all()
     groups = {}
     for group_id, address in rows:
         groups.setdefault(group_id, []).append(address)
@@ -179,26 +159,9 @@ class Student(CookieClient):
         self.deliveries = 0  # notes brought back by polls, counting a note again if it came twice
         self.last_revision = None
 
-    def timed(self, method, path, form=None, headers=None):
-        """``(seconds, ended at, status or exception name, location, body)``."""
-        began = time.perf_counter()
-        try:
-            status, location, body = self.send(method, path, form, headers)
-        except (OSError, http.client.HTTPException) as exc:
-            ended = time.perf_counter()
-            return ended - began, ended, type(exc).__name__, "", b""
-        ended = time.perf_counter()
-        return ended - began, ended, status, location, body
-
-    def sign_in(self):
+    def open_unit(self):
         """Sign in and open the unit with the exercise (not timed)."""
-        status, _, body = self.send("GET", "/login")
-        token = csrf_in(body)
-        if status != 200 or not token:
-            raise BenchError(f"{self.email}: GET /login answered HTTP {status} without a CSRF token")
-        status, _, _ = self.send("POST", "/login", {"csrf_token": token, "email": self.email, "password": PASSWORD})
-        if status != 302:
-            raise BenchError(f"{self.email}: signing in answered HTTP {status}")
+        self.sign_in(self.email, PASSWORD)
         status, _, body = self.send("GET", UNIT_PATH)
         self.token = csrf_in(body)
         if status != 200 or self.start_path.encode() not in body or not self.token:
@@ -246,7 +209,7 @@ class Student(CookieClient):
             path = self.stage_path(FIELDS_STAGE) + "/fields"
             form = {"goal": text, "public_value": "Fewer injuries, shorter waits for buses and cyclists."}
         seconds, ended, status, _, body = self.timed("POST", path, form, headers)
-        outcome, note_id = f"HTTP {status}" if isinstance(status, int) else status, None
+        outcome, note_id = outcome_of(status), None
         if status == 200:
             try:
                 reply = json.loads(body)
@@ -263,7 +226,7 @@ class Student(CookieClient):
         path = f"{self.stage_path(NOTES_STAGE)}/changes?since={self.revision}"
         seconds, ended, status, _, body = self.timed("GET", path, headers=JSON)
         if status != 200:
-            self.polls.append((seconds, f"HTTP {status}" if isinstance(status, int) else status, False, 0))
+            self.polls.append((seconds, outcome_of(status), False, 0))
             return
         try:
             reply = json.loads(body)
@@ -310,20 +273,7 @@ def poller(student, origin, args, rng, writes_done):
 
 def start_round(students):
     """All students press start at the same moment; returns ``[(seconds, outcome)]``."""
-    results = [None] * len(students)
-    gate = threading.Barrier(len(students) + 1)
-
-    def press(index, student):
-        gate.wait()
-        results[index] = student.start()
-
-    threads = [threading.Thread(target=press, args=pair, daemon=True) for pair in enumerate(students)]
-    for thread in threads:
-        thread.start()
-    gate.wait()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once(students, Student.start)[0]
 
 
 def editing_phase(students, args, seed):
@@ -346,23 +296,6 @@ def editing_phase(students, args, seed):
 
 
 # -- figures and checks -------------------------------------------------------------------------------
-
-def figures(samples):
-    """``samples``: ``[(seconds, outcome)]`` of one kind of request."""
-    latencies = sorted(seconds for seconds, outcome in samples if outcome == "ok")
-    errors = {}
-    for _, outcome in samples:
-        if outcome != "ok":
-            errors[outcome] = errors.get(outcome, 0) + 1
-    return {
-        "requests": len(samples),
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan"),
-    }
-
 
 def propagation(students, members):
     """Delays from each acknowledged note to each other member's first poll that brought it back."""
@@ -393,24 +326,20 @@ def stored(database_url, students, members):
     """What the database holds, against what the students were told and what their polls saw."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(engine_url(database_url))
-    try:
-        with engine.connect() as connection:
-            attempts = {group_id: (attempt_id, revision) for attempt_id, group_id, revision in connection.execute(
-                sa.text("SELECT id, group_id, revision FROM deliberation_attempts WHERE exercise_uuid = :uuid"),
-                {"uuid": EXERCISE_UUID})}
-            notes = connection.execute(sa.text(
-                "SELECT n.id, n.attempt_id, n.\"values\" FROM deliberation_notes n "
-                "JOIN deliberation_attempts a ON a.id = n.attempt_id "
-                "WHERE a.exercise_uuid = :uuid AND n.kind = 'consequence' AND n.deleted = :no"),
-                {"uuid": EXERCISE_UUID, "no": False}).all()
-            fields = dict(connection.execute(sa.text(
-                "SELECT f.attempt_id, f.value FROM deliberation_fields f "
-                "JOIN deliberation_attempts a ON a.id = f.attempt_id "
-                "WHERE a.exercise_uuid = :uuid AND f.stage_id = :stage AND f.name = 'goal'"),
-                {"uuid": EXERCISE_UUID, "stage": FIELDS_STAGE}).all())
-    finally:
-        engine.dispose()
+    with connect(database_url) as connection:
+        attempts = {group_id: (attempt_id, revision) for attempt_id, group_id, revision in connection.execute(
+            sa.text("SELECT id, group_id, revision FROM deliberation_attempts WHERE exercise_uuid = :uuid"),
+            {"uuid": EXERCISE_UUID})}
+        notes = connection.execute(sa.text(
+            "SELECT n.id, n.attempt_id, CAST(n.\"values\" AS TEXT) FROM deliberation_notes n "
+            "JOIN deliberation_attempts a ON a.id = n.attempt_id "
+            "WHERE a.exercise_uuid = :uuid AND n.kind = 'consequence' AND n.deleted = :no"),
+            {"uuid": EXERCISE_UUID, "no": False}).all()
+        fields = dict(connection.execute(sa.text(
+            "SELECT f.attempt_id, CAST(f.value AS TEXT) FROM deliberation_fields f "
+            "JOIN deliberation_attempts a ON a.id = f.attempt_id "
+            "WHERE a.exercise_uuid = :uuid AND f.stage_id = :stage AND f.name = 'goal'"),
+            {"uuid": EXERCISE_UUID, "stage": FIELDS_STAGE}).all())
 
     by_text = {}
     for note_id, attempt_id, values in notes:
@@ -469,15 +398,16 @@ def stored(database_url, students, members):
 
 def run_backend(database_url, tmp, args):
     """Set up, load and check one database; returns the figures."""
-    env = base_env(tmp, database_url)
-    flask_setup(env, args.students, args.group_size)
+    course_with_activity(tmp / "course", f"{EXERCISE_KEY}.deliberation.yaml", EXERCISE_YAML,
+                         f"deliberation {EXERCISE_KEY}")
+    env = bench_env(database_url, COURSE_DIR=tmp / "course")
+    prepare(env, f"from bench.harness import create_students; create_students({args.students})",
+            f"from bench.deliberation_load import create_groups; create_groups({args.group_size})")
     groups = groups_in(database_url)
     group_of = {address: group for group, addresses in groups.items() for address in addresses}
-    port = free_port()
     log = tmp / "gunicorn.log"
-    process = start_gunicorn(env, port, args.workers, 1, log)
-    try:
-        students = [Student(port, index, args.timeout) for index in range(args.students)]
+    with serving(env, log, args.workers) as server:
+        students = [Student(server.port, index, args.timeout) for index in range(args.students)]
         members = {}
         for student in students:
             student.group = group_of.get(student.email)
@@ -486,18 +416,16 @@ def run_backend(database_url, tmp, args):
             members.setdefault(student.group, []).append(student)
         began = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(args.students, 16)) as pool:
-            list(pool.map(Student.sign_in, students))
+            list(pool.map(Student.open_unit, students))
         started = start_round(students)
         if any(outcome != "ok" for _, outcome in started):
             raise BenchError(f"starting failed: {next(o for _, o in started if o != 'ok')}")
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(args.students, 16)) as pool:
             list(pool.map(Student.open_stage, students))
         prepared = time.perf_counter() - began
-        before = cpu_times(process.pid)
+        before = cpu_times(server.process.pid)
         seconds = editing_phase(students, args, args.seed)
-        after = cpu_times(process.pid)
-    finally:
-        stop(process)
+        after = cpu_times(server.process.pid)
     writes = [w for s in students for w in s.writes]
     polls = [p for s in students for p in s.polls]
     requests = len(writes) + len(polls)
@@ -520,22 +448,8 @@ def run_backend(database_url, tmp, args):
     if before and after:
         result["cpu_ms_per_request"] = {part: round(1000 * (after[part] - before[part]) / requests, 2)
                                         for part in before}
-    log_text = log.read_text(errors="replace") if log.exists() else ""
-    result["server_log"] = {
-        "tracebacks": log_text.count("Traceback"),
-        "database_is_locked": log_text.count("database is locked"),
-        "first_error": next((line for line in log_text.splitlines() if "Error" in line), ""),
-    }
+    result["server_log"] = log_summary(log)
     return result
-
-
-def run_sqlite(tmp, args):
-    return run_backend(f"sqlite:///{tmp / 'bench.sqlite'}", tmp, args)
-
-
-def run_postgres(tmp, args):
-    """On a throwaway database of ``--postgres-url``'s server, dropped afterwards."""
-    return on_throwaway_postgres(args.postgres_url, "leadup_delib_bench", lambda url: run_backend(url, tmp, args))
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -545,25 +459,20 @@ ROWS = (("start", "start (all at once)"), ("note", "note post"), ("field", "fiel
 
 
 def print_backend(name, result):
-    if "skipped" in result:
-        print(f"\n{name}: skipped: {result['skipped']}")
-        return
-    if "failed" in result:
-        print(f"\n{name}: FAILED: {result['failed']}")
+    if unfinished(name, result):
         return
     s = result["stored"]
     print(f"\n{name} ({s['groups']} groups; students ready in {result['prepare_seconds']} s; editing phase "
           f"{result['phase_seconds']} s, {result['requests_per_second']} req/s)")
-    print(f"  {'request':<20} {'count':>6} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    table = Table([("request", "<20"), ("count", ">6"), ("errors", ">7"), ("p50 ms", ">8.1f"), ("p95 ms", ">8.1f"),
+                   ("max ms", ">8.1f")])
+    table.header()
     for key, label in ROWS:
         r = result[key]
-        print(f"  {label:<20} {r['requests']:>6} {r['errors']:>7} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-              f"{r['max_ms']:>8.1f}")
-        for kind, count in r["error_kinds"].items():
-            print(f"  {'':<20} {count} x {kind}")
+        table.row(label, r["requests"], r["errors"], r["p50_ms"], r["p95_ms"], r["max_ms"], error_kinds=r["error_kinds"])
     p = result["propagation"]
-    print(f"  {'propagation':<20} {p['pairs']:>6} {p['missed']:>7} {p['p50_ms']:>8.1f} {p['p95_ms']:>8.1f} "
-          f"{p['max_ms']:>8.1f}   (note acknowledged -> another member's poll has it; 'errors' = never seen)")
+    table.row("propagation", p["pairs"], p["missed"], p["p50_ms"], p["p95_ms"], p["max_ms"],
+              note="   (note acknowledged -> another member's poll has it; 'errors' = never seen)")
     print(f"  notes per poll with changes: {result['notes_per_changed_poll']} ({result['changed_polls_without_notes']} "
           f"of them brought no note of this stage back: the revision moved for a field of another stage)")
     cpu = result.get("cpu_ms_per_request")
@@ -608,9 +517,7 @@ def main(argv=None):
     parser.add_argument("--poll", type=float, default=3, help="seconds between polls, as for a group (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync worker processes (default 2)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL),
-                        help=f"a PostgreSQL server to make a throwaway database on (default {POSTGRES_URL}, "
-                             "or $BENCH_POSTGRES_URL)")
+    add_postgres_option(parser)
     parser.add_argument("--timeout", type=float, default=30, help="seconds a request may take (default 30)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random moments (default 1)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -618,30 +525,15 @@ def main(argv=None):
     if args.group_size < 2 or args.students < args.group_size:
         parser.error("--group-size must be at least 2 and at most --students")
 
-    runners = {"sqlite": run_sqlite, "postgresql": run_postgres}
-    names = list(runners) if args.backend == "both" else [args.backend]
-    results = {}
-    for name in names:
-        with tempfile.TemporaryDirectory(prefix="leadup-delib-bench-") as tmp:
-            tmp = Path(tmp)
-            prepare_course(tmp / "course")
-            try:
-                results[name] = runners[name](tmp, args)
-            except BenchError as exc:
-                results[name] = {"failed": str(exc)}
-
+    results = {name: on_backend(name, lambda url, tmp: run_backend(url, tmp, args), args.postgres_url,
+                                "leadup_delib_bench") for name in backends(args.backend, ("sqlite", "postgresql"))}
     print(f"\n{args.students} students in groups of {args.group_size} co-edit for {args.seconds:g} s: "
           f"{args.notes} notes and {args.edits} field saves each, a poll every {args.poll:g} s; "
           f"gunicorn, {args.workers} sync worker{'s' if args.workers != 1 else ''}; {os.cpu_count()} CPUs")
     for name, result in results.items():
         print_backend(name, result)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "date": datetime.now(UTC).isoformat(timespec="seconds"), "students": args.students,
-            "group_size": args.group_size, "notes": args.notes, "edits": args.edits, "seconds": args.seconds,
-            "workers": args.workers, "cpus": os.cpu_count(), "results": results,
-        }, indent=2))
+    write_json(args.json, students=args.students, group_size=args.group_size, notes=args.notes, edits=args.edits,
+               seconds=args.seconds, workers=args.workers, results=results)
     return 1 if any(failed(r) for r in results.values()) else 0
 
 

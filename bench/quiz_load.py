@@ -6,8 +6,8 @@ For each backend it makes a fresh database (``flask db upgrade``; for PostgreSQL
 database on ``--postgres-url``'s server, dropped at the end), a copy of ``course/`` with a
 10-question quiz (``bench.quiz.yaml``, one attempt, every question graded automatically)
 embedded in unit 1 of module 1, and ``--students`` accounts in one PGCert cohort. It starts
-gunicorn with ``LEADUP_ENV=production`` on a free port of 127.0.0.1 (as ``bench/pages.py``
-does); every student signs in through the form, opens the unit, starts the quiz and reads the
+gunicorn with ``LEADUP_ENV=production`` on a free port of 127.0.0.1 (``bench/harness.py``);
+every student signs in through the form, opens the unit, starts the quiz and reads the
 attempt page (not timed). Then all of them post their answers at the same moment (a barrier),
 and once more (a resend, as a phone on flaky Wi-Fi would). It prints p50/p99/max latency,
 errors and throughput of both rounds, and reads the database to check that every submission
@@ -18,17 +18,11 @@ p99 over the 1 s target is reported, not an error.
 import argparse
 import concurrent.futures
 import http.client
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.parse
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,15 +30,37 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import FORM, HOST, MODULE, CookieClient, cookie_header, free_port, percentile, start_gunicorn, stop  # noqa: E402
+from bench.harness import (  # noqa: E402
+    FORM,
+    HOST,
+    PASSWORD,
+    UNIT_PATH,
+    BenchError,
+    CookieClient,
+    Table,
+    add_postgres_option,
+    at_once,
+    backends,
+    bench_env,
+    connect,
+    cookie_header,
+    course_with_activity,
+    cpu_times,
+    csrf_in,
+    email,
+    figures,
+    log_summary,
+    on_backend,
+    prepare,
+    serving,
+    unfinished,
+    workers_label,
+    write_json,
+)
 
 QUIZ_UUID = "7f3c2b9e-5d41-4a6e-9b0f-1c8e2d4a6b35"
 QUIZ_KEY = "bench"
-UNIT_FILE = "01-what-makes-a-city-smart.md"
-UNIT_PATH = f"/modules/{MODULE}/what-makes-a-city-smart"
-PASSWORD = "bench-password-2026"
 TARGET_P99_S = 1.0
-POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 QUIZ_YAML = f"""\
 uuid: {QUIZ_UUID}
@@ -123,59 +139,6 @@ QUESTION_IDS = re.findall(r"^  - id: (\S+)$", QUIZ_YAML, re.MULTILINE)
 QUESTIONS = len(QUESTION_IDS)
 
 
-# -- the course, the database and the students ---------------------------------------------------
-
-def prepare_course(folder):
-    """A copy of ``course/`` with the bench quiz embedded at the end of unit 1 of module 1."""
-    shutil.copytree(ROOT / "course", folder)
-    module = folder / "modules" / MODULE
-    (module / f"{QUIZ_KEY}.quiz.yaml").write_text(QUIZ_YAML, encoding="utf-8")
-    with (module / UNIT_FILE).open("a", encoding="utf-8") as unit:
-        unit.write(f"\n::: quiz {QUIZ_KEY}\n:::\n")
-
-
-def email(index):
-    return f"student-{index + 1:03d}@bench.leadup.example"
-
-
-def create_students(count):
-    """Run in the server's environment: ``count`` students in one PGCert cohort.
-
-    Hashing a password takes tens of milliseconds, so every student shares one hash."""
-    from werkzeug.security import generate_password_hash
-
-    from app import create_app
-    from app.extensions import db
-    from app.models import Cohort, Membership, Role, User
-
-    app = create_app()
-    with app.app_context():
-        password_hash = generate_password_hash(PASSWORD)
-        cohort = Cohort(name="Bench PGCert", level_id="pgcert")
-        for index in range(count):
-            user = User(email=email(index), name=f"Bench student {index + 1}", role=Role.STUDENT.value,
-                        password_hash=password_hash)
-            cohort.memberships.append(Membership(user=user, role=Role.STUDENT.value))
-        db.session.add(cohort)
-        db.session.commit()
-
-
-def flask_setup(env, students):
-    """Migrate the database named by ``env`` and create the students."""
-    commands = [
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        [sys.executable, "-c", f"from bench.quiz_load import create_students; create_students({students})"],
-    ]
-    for command in commands:
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise BenchError(f"{' '.join(command[1:])} failed:\n{result.stdout}\n{result.stderr}")
-
-
-class BenchError(Exception):
-    """Something that stops one backend's run (its message says what)."""
-
-
 # -- one student's browser (not timed) -----------------------------------------------------------
 
 class SubmitForm(HTMLParser):
@@ -225,11 +188,6 @@ class SubmitForm(HTMLParser):
             self.select = None
 
 
-def csrf_in(body):
-    match = re.search(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"', body)
-    return match.group(1).decode() if match else None
-
-
 class Student(CookieClient):
     """A signed-in student with an open attempt and the answers they will post."""
 
@@ -242,13 +200,7 @@ class Student(CookieClient):
 
     def prepare(self):
         """Sign in, open the unit, start the quiz and read its attempt page."""
-        status, _, body = self.send("GET", "/login")
-        token = csrf_in(body)
-        if status != 200 or not token:
-            raise BenchError(f"{self.email}: GET /login answered HTTP {status} without a CSRF token")
-        status, _, _ = self.send("POST", "/login", {"csrf_token": token, "email": self.email, "password": PASSWORD})
-        if status != 302:
-            raise BenchError(f"{self.email}: signing in answered HTTP {status}")
+        self.sign_in(self.email, PASSWORD)
         status, _, body = self.send("GET", self.unit_path)
         start = f"/quizzes/{QUIZ_UUID}/start"
         token = csrf_in(body)
@@ -278,12 +230,8 @@ class Student(CookieClient):
 
 def submit_round(students, timeout):
     """Every student posts their answers once, all released by one barrier; returns figures."""
-    results = [None] * len(students)
-    gate = threading.Barrier(len(students) + 1)
-
-    def post(index, student):
+    def post(student):
         headers = dict(FORM, Cookie=cookie_header(student.jar))
-        gate.wait()
         began = time.perf_counter()
         connection = http.client.HTTPConnection(HOST, student.port, timeout=timeout)
         try:
@@ -297,32 +245,12 @@ def submit_round(students, timeout):
             outcome = type(exc).__name__
         finally:
             connection.close()
-        results[index] = (time.perf_counter() - began, outcome)
+        return time.perf_counter() - began, outcome
 
-    threads = [threading.Thread(target=post, args=pair, daemon=True) for pair in enumerate(students)]
-    for thread in threads:
-        thread.start()
-    gate.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies = sorted(seconds for seconds, outcome in results if outcome == "ok")
-    errors = {}
-    for _, outcome in results:
-        if outcome != "ok":
-            errors[outcome] = errors.get(outcome, 0) + 1
-    return {
-        "requests": len(results),
-        "ok": len(latencies),
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "seconds": round(elapsed, 3),
-        "per_second": round(len(results) / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan"),
-    }
+    results, elapsed = at_once(students, post)
+    result = figures(results, percentiles=(50, 99))
+    return dict(result, ok=result["requests"] - result["errors"], seconds=round(elapsed, 3),
+                per_second=round(len(results) / elapsed, 1) if elapsed else 0.0)
 
 
 # -- checking what was stored ---------------------------------------------------------------------
@@ -331,24 +259,20 @@ def stored(database_url, students):
     """Count, from the database itself, what the submissions left behind."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(engine_url(database_url))
-    try:
-        with engine.connect() as connection:
-            attempts = connection.execute(sa.text(
-                "SELECT u.email, a.id, a.status, a.raw_score, COUNT(q.id) "
-                "FROM quiz_attempts a JOIN users u ON u.id = a.user_id "
-                "LEFT JOIN quiz_answers q ON q.attempt_id = a.id "
-                "WHERE a.quiz_uuid = :uuid GROUP BY u.email, a.id, a.status, a.raw_score"
-            ), {"uuid": QUIZ_UUID}).all()
-            answers = connection.execute(sa.text(
-                "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
-                "WHERE a.quiz_uuid = :uuid"), {"uuid": QUIZ_UUID}).scalar_one()
-            blank = connection.execute(sa.text(
-                "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
-                "WHERE a.quiz_uuid = :uuid AND q.response IN ('\"\"', '[]', '{}', 'null')"),
-                {"uuid": QUIZ_UUID}).scalar_one()
-    finally:
-        engine.dispose()
+    with connect(database_url) as connection:
+        attempts = connection.execute(sa.text(
+            "SELECT u.email, a.id, a.status, a.raw_score, COUNT(q.id) "
+            "FROM quiz_attempts a JOIN users u ON u.id = a.user_id "
+            "LEFT JOIN quiz_answers q ON q.attempt_id = a.id "
+            "WHERE a.quiz_uuid = :uuid GROUP BY u.email, a.id, a.status, a.raw_score"
+        ), {"uuid": QUIZ_UUID}).all()
+        answers = connection.execute(sa.text(
+            "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
+            "WHERE a.quiz_uuid = :uuid"), {"uuid": QUIZ_UUID}).scalar_one()
+        blank = connection.execute(sa.text(
+            "SELECT COUNT(*) FROM quiz_answers q JOIN quiz_attempts a ON a.id = q.attempt_id "
+            "WHERE a.quiz_uuid = :uuid AND CAST(q.response AS TEXT) IN ('\"\"', '[]', '{}', 'null')"),
+            {"uuid": QUIZ_UUID}).scalar_one()
     by_student = {}
     for student_email, _, status, raw_score, count in attempts:
         by_student.setdefault(student_email, []).append((status, raw_score, count))
@@ -371,60 +295,26 @@ def stored(database_url, students):
     }
 
 
-def engine_url(database_url):
-    if database_url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + database_url[len("postgresql://"):]
-    return database_url
-
-
 # -- one backend -----------------------------------------------------------------------------------
-
-def base_env(tmp, database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_"))}
-    env.update(
-        FLASK_APP="app",
-        DATABASE_URL=database_url,
-        COURSE_DIR=str(tmp / "course"),
-        LEADUP_ENV="production",
-        SECRET_KEY="bench-not-secret",
-        SESSION_COOKIE_SECURE="0",  # plain http on 127.0.0.1
-        LOGIN_RATE_LIMIT="100000 per minute",  # every student signs in from 127.0.0.1
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return env
-
 
 def run_backend(database_url, tmp, args):
     """Set up, load and check one database; returns the figures."""
-    env = base_env(tmp, database_url)
-    flask_setup(env, args.students)
-    port = free_port()
+    course_with_activity(tmp / "course", f"{QUIZ_KEY}.quiz.yaml", QUIZ_YAML, f"quiz {QUIZ_KEY}")
+    env = bench_env(database_url, COURSE_DIR=tmp / "course")
+    prepare(env, f"from bench.harness import create_students; create_students({args.students})")
     log = tmp / "gunicorn.log"
-    process = start_gunicorn(env, port, args.workers, args.threads, log)
-    try:
-        students = [Student(port, index, UNIT_PATH) for index in range(args.students)]
+    with serving(env, log, args.workers, args.threads) as server:
+        students = [Student(server.port, index, UNIT_PATH) for index in range(args.students)]
         began = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(args.students, 16)) as pool:
             fields = set(pool.map(Student.prepare, students))
         if fields != {QUESTIONS}:
             raise BenchError(f"the attempt pages showed fields for {sorted(fields)} questions, not {QUESTIONS}")
         prepared = time.perf_counter() - began
-        first = measured_round(students, args.timeout, process.pid)
-        resend = measured_round(students, args.timeout, process.pid)
-    finally:
-        stop(process)
-    log_text = log.read_text(errors="replace") if log.exists() else ""
-    return {
-        "prepare_seconds": round(prepared, 1),
-        "submit": first,
-        "resend": resend,
-        "stored": stored(database_url, students),
-        "server_log": {
-            "tracebacks": log_text.count("Traceback"),
-            "database_is_locked": log_text.count("database is locked"),
-            "first_error": next((line for line in log_text.splitlines() if "Error" in line), ""),
-        },
-    }
+        first = measured_round(students, args.timeout, server.process.pid)
+        resend = measured_round(students, args.timeout, server.process.pid)
+    return {"prepare_seconds": round(prepared, 1), "submit": first, "resend": resend,
+            "stored": stored(database_url, students), "server_log": log_summary(log)}
 
 
 def measured_round(students, timeout, server_pid):
@@ -439,74 +329,19 @@ def measured_round(students, timeout, server_pid):
     return figures
 
 
-def cpu_times(server_pid):
-    """Seconds of CPU used so far by the server's workers, the database server's processes, us."""
-    try:
-        ticks = os.sysconf("SC_CLK_TCK")
-        stats = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    text = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                name = text[text.index("(") + 1:text.rindex(")")]
-                fields = text[text.rindex(")") + 2:].split()
-                stats[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
-    except (OSError, ValueError, AttributeError):
-        return None
-    workers = sum(cpu for _, ppid, cpu in stats.values() if ppid == server_pid)
-    database = sum(cpu for name, _, cpu in stats.values() if name.startswith("postgres"))
-    return {"server": workers, "database": database, "clients": stats.get(os.getpid(), ("", 0, 0.0))[2]}
-
-
-def run_sqlite(tmp, args):
-    return run_backend(f"sqlite:///{tmp / 'bench.sqlite'}", tmp, args)
-
-
-def run_postgres(tmp, args):
-    return on_throwaway_postgres(args.postgres_url, "leadup_bench", lambda url: run_backend(url, tmp, args))
-
-
-def on_throwaway_postgres(postgres_url, prefix, run):
-    """``run(database_url)`` on a new database of ``postgres_url``'s server, dropped afterwards;
-    ``{"skipped": why}`` when there is no server or driver."""
-    try:
-        import psycopg
-        admin = psycopg.connect(postgres_url, autocommit=True, connect_timeout=5)
-    except Exception as exc:  # no driver, no server, refused: this backend is skipped
-        return {"skipped": f"{postgres_url}: {str(exc).strip() or type(exc).__name__}"}
-    name = f"{prefix}_{os.getpid()}"
-    parts = urllib.parse.urlsplit(postgres_url)
-    database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        admin.execute(f"CREATE DATABASE {name}")
-        try:
-            return run(database_url)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        admin.close()
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 def print_backend(name, result):
-    if "skipped" in result:
-        print(f"\n{name}: skipped: {result['skipped']}")
-        return
-    if "failed" in result:
-        print(f"\n{name}: FAILED: {result['failed']}")
+    if unfinished(name, result):
         return
     print(f"\n{name} (students ready in {result['prepare_seconds']} s)")
-    print(f"  {'round':<8} {'requests':>8} {'errors':>7} {'seconds':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'max ms':>8}")
+    table = Table([("round", "<8"), ("requests", ">8"), ("errors", ">7"), ("seconds", ">8.2f"), ("req/s", ">7.1f"),
+                   ("p50 ms", ">8.1f"), ("p99 ms", ">8.1f"), ("max ms", ">8.1f")])
+    table.header()
     for label in ("submit", "resend"):
         r = result[label]
-        print(f"  {label:<8} {r['requests']:>8} {r['errors']:>7} {r['seconds']:>8.2f} {r['per_second']:>7.1f} "
-              f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f}")
-        for kind, count in r["error_kinds"].items():
-            print(f"           {count} x {kind}")
+        table.row(label, r["requests"], r["errors"], r["seconds"], r["per_second"], r["p50_ms"], r["p99_ms"],
+                  r["max_ms"], error_kinds=r["error_kinds"])
     cpu = {label: result[label].get("cpu_ms_per_request") for label in ("submit", "resend")}
     if all(cpu.values()):
         print("  CPU ms per request: " + "; ".join(
@@ -542,37 +377,18 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker; more than 1 uses the gthread worker (default 1: sync workers)")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL),
-                        help=f"a PostgreSQL server to make a throwaway database on (default {POSTGRES_URL}, "
-                             "or $BENCH_POSTGRES_URL)")
+    add_postgres_option(parser)
     parser.add_argument("--timeout", type=float, default=60, help="seconds a submission may take (default 60)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
-    runners = {"sqlite": run_sqlite, "postgres": run_postgres}
-    names = list(runners) if args.backend == "both" else [args.backend]
-    results = {}
-    for name in names:
-        with tempfile.TemporaryDirectory(prefix="leadup-quiz-bench-") as tmp:
-            tmp = Path(tmp)
-            prepare_course(tmp / "course")
-            try:
-                results[name] = runners[name](tmp, args)
-            except BenchError as exc:
-                results[name] = {"failed": str(exc)}
-
-    worker = (f"{args.workers} sync workers" if args.threads <= 1
-              else f"{args.workers} gthread workers x {args.threads} threads")
-    print(f"\n{args.students} students submit a {QUESTIONS}-question quiz at once; gunicorn, {worker}; "
-          f"{os.cpu_count()} CPUs")
+    results = {name: on_backend(name, lambda url, tmp: run_backend(url, tmp, args), args.postgres_url)
+               for name in backends(args.backend, ("sqlite", "postgres"))}
+    print(f"\n{args.students} students submit a {QUESTIONS}-question quiz at once; gunicorn, "
+          f"{workers_label(args.workers, args.threads)}; {os.cpu_count()} CPUs")
     for name, result in results.items():
         print_backend(name, result)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "date": datetime.now(UTC).isoformat(timespec="seconds"), "students": args.students,
-            "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(), "results": results,
-        }, indent=2))
+    write_json(args.json, students=args.students, workers=args.workers, threads=args.threads, results=results)
     return 1 if any(failed(r) for r in results.values()) else 0
 
 

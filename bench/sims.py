@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import free_port, prepare_database, start_gunicorn, stop  # noqa: E402
+from bench.harness import bench_env, prepare, serving  # noqa: E402
 
 RUNNER = ROOT / "tests" / "pyodide" / "run_in_pyodide.mjs"
 HARNESS = ROOT / "tests" / "pyodide" / "harness.py"
@@ -411,23 +411,11 @@ def bench_pages(folder, repeats, changes, network_mbit):
     from playwright.sync_api import sync_playwright
 
     course = course_copy(folder)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_"))}
-    env.update(
-        FLASK_APP="app", DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite'}", LEADUP_ENV="production",
-        SECRET_KEY="bench-not-secret", SESSION_COOKIE_SECURE="0", LOGIN_RATE_LIMIT="1000 per minute",
-        COURSE_DIR=str(course),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    prepare_database(env)
-    port = free_port()
-    server = start_gunicorn(env, port, workers=2, threads=4, log_path=folder / "gunicorn.log")
-    try:
-        with sync_playwright() as playwright:
-            url = f"http://127.0.0.1:{port}"
-            startup = bench_startup(Browser(playwright, url, folder, network_mbit or None), repeats)
-            redraws = bench_redraws(Browser(playwright, url, folder), changes)
-    finally:
-        stop(server)
+    env = bench_env(f"sqlite:///{folder / 'bench.sqlite'}", LOGIN_RATE_LIMIT="1000 per minute", COURSE_DIR=course)
+    prepare(env, seed=True)
+    with serving(env, folder / "gunicorn.log", workers=2, threads=4) as server, sync_playwright() as playwright:
+        startup = bench_startup(Browser(playwright, server.url, folder, network_mbit or None), repeats)
+        redraws = bench_redraws(Browser(playwright, server.url, folder), changes)
     return {"startup": startup, "redraws": redraws, "network_mbit": network_mbit}
 
 

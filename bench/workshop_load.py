@@ -5,7 +5,7 @@
 
 For each backend it makes a fresh database (``flask db upgrade`` + ``flask demo seed``; for
 PostgreSQL a throwaway database on ``--postgres-url``'s server, dropped at the end) and starts
-gunicorn (``LEADUP_ENV=production``, ``bench.pages:bench_app()``) on a free port of 127.0.0.1:
+gunicorn (``LEADUP_ENV=production``; ``bench/harness.py``) on a free port of 127.0.0.1:
 
 - **sqlite**: one process, one gthread worker with ``--sqlite-threads`` (64) threads; no Redis
   (one process: its streams are woken in-process);
@@ -57,124 +57,58 @@ resend made a second note, a follower missed a note, or a request failed.
 import argparse
 import concurrent.futures
 import csv
-import heapq
 import http.client
 import io
 import json
 import os
 import random
 import re
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import HOST, CookieClient, cookie_header, free_port, percentile, request  # noqa: E402
-from bench.quiz_load import POSTGRES_URL, BenchError, cpu_times, csrf_in, engine_url, on_throwaway_postgres  # noqa: E402
+from bench.harness import (  # noqa: E402
+    HOST,
+    REDIS_URL,
+    BenchError,
+    CookieClient,
+    Table,
+    add_postgres_option,
+    backends,
+    bench_env,
+    connect,
+    cookie_header,
+    cpu_times,
+    csrf_in,
+    figures,
+    log_summary,
+    on_backend,
+    on_schedule,
+    outcome_of,
+    percentile,
+    prepare,
+    serving,
+    unfinished,
+    write_json,
+)
 
 TUTOR = "tutor@leadup.example"
 PASSWORD = "leadup-demo-2026"
-REDIS_URL = "redis://127.0.0.1:6379/15"
 COLOURS = ("yellow", "pink", "blue", "green")
-
-
-# -- the server ------------------------------------------------------------------------------------
-
-def make_env(database_url, redis_url=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "LIVE_"))}
-    env.pop("DATABASE_URL_TEST", None)
-    env.update(
-        FLASK_APP="app",
-        DATABASE_URL=database_url,
-        LEADUP_ENV="production",
-        SECRET_KEY="bench-not-secret",
-        SESSION_COOKIE_SECURE="0",  # plain http on 127.0.0.1
-        LOGIN_RATE_LIMIT="100000 per minute",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    if redis_url:
-        env["LIVE_REDIS_URL"] = redis_url
-    return env
-
-
-def prepare_database(env):
-    """Migrate and seed (demo seeding refuses production, so it runs as development)."""
-    seed_env = dict(env, LEADUP_ENV="development")
-    for args in (["db", "upgrade"], ["demo", "seed"]):
-        result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=seed_env,
-                                capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise BenchError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-
-
-def start_gunicorn(env, port, workers, threads, log_path):
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", str(workers), "-k", "gthread",
-               "--threads", str(threads), "--graceful-timeout", "3", "--timeout", "120", "-b", f"{HOST}:{port}",
-               "--log-level", "warning", "--error-logfile", str(log_path), "bench.pages:bench_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"gunicorn exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop(process)
-    raise BenchError(f"gunicorn did not answer /healthz within 60 s:\n{log_path.read_text(errors='replace')}")
-
-
-def stop(process):
-    """SIGTERM by pid, SIGKILL after 15 s."""
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
 
 
 # -- clients ---------------------------------------------------------------------------------------
 
-class Client(CookieClient):
-    """A browser reduced to a cookie jar; one request per connection."""
-
-    def timed(self, method, path, form=None, headers=None, timeout=None):
-        """``(seconds, ended at, status or exception name, body)``."""
-        began = time.perf_counter()
-        try:
-            status, _, body = self.send(method, path, form, headers, timeout)
-        except (OSError, http.client.HTTPException) as exc:
-            ended = time.perf_counter()
-            return ended - began, ended, type(exc).__name__, b""
-        ended = time.perf_counter()
-        return ended - began, ended, status, body
-
-
-def outcome_of(status):
-    return status if isinstance(status, str) else f"HTTP {status}"
-
-
 def set_up_session(port, tables, timeout):
     """The tutor signs in, creates the session and its board, puts it live; ``(tutor, code, last event)``."""
-    tutor = Client(port, timeout)
-    status, _, body = tutor.send("GET", "/login")
-    token = csrf_in(body)
-    status, location, _ = tutor.send("POST", "/login", {"csrf_token": token, "email": TUTOR, "password": PASSWORD})
-    if status != 302 or location == "/login":
-        raise BenchError(f"the tutor could not sign in (HTTP {status})")
+    tutor = CookieClient(port, timeout)
+    tutor.sign_in(TUTOR, PASSWORD)
     _, _, body = tutor.send("GET", "/live")
     token = csrf_in(body)
     status, location, _ = tutor.send("POST", "/live", {"csrf_token": token, "title": "Bench workshop",
@@ -199,7 +133,7 @@ def set_up_session(port, tables, timeout):
 
 class Participant:
     def __init__(self, port, index, code, timeout):
-        self.client = Client(port, timeout)
+        self.client = CookieClient(port, timeout)
         self.index = index
         self.code = code
         self.token = None
@@ -216,7 +150,7 @@ class Participant:
     def join(self, table_ids):
         c = self.client
         t = c.timed("GET", f"/join/{self.code}")
-        token = csrf_in(t[3]) if t[2] == 200 else None
+        token = csrf_in(t[4]) if t[2] == 200 else None
         self.join_figures.append((t[0], "ok" if token else outcome_of(t[2])))
         if not token:
             raise BenchError(f"participant {self.index}: the join page answered {outcome_of(t[2])}")
@@ -257,7 +191,7 @@ class Participant:
             record["answers"].append(self.client.timed("POST", path, form, headers))
         # The note's figures: the first answer that says it was created (else the first answer).
         parsed = []
-        for seconds, ended, status, body in record["answers"]:
+        for seconds, ended, status, _, body in record["answers"]:
             reply = {}
             if status in (200, 201):
                 try:
@@ -279,7 +213,7 @@ class Participant:
         """One dot on a note of this participant's table."""
         t = self.client.timed("POST", f"/live/{self.code}/posts/{post_id}/vote", {"csrf_token": self.token, "count": "1"},
                               {"Accept": "application/json", "X-CSRFToken": self.token})
-        ok = t[2] == 200 and b'"ok":true' in t[3].replace(b" ", b"")
+        ok = t[2] == 200 and b'"ok":true' in t[4].replace(b" ", b"")
         self.votes.append((t[0], "ok" if ok else outcome_of(t[2])))
         if ok:
             self.dots[post_id] = 1
@@ -296,7 +230,7 @@ class Participant:
                 time.sleep(2)  # as live.js does
                 continue
             try:
-                reply = json.loads(t[3])
+                reply = json.loads(t[4])
                 events = reply["events"]
             except (ValueError, KeyError):
                 self.follow.append((t[0], "not JSON"))
@@ -401,55 +335,28 @@ class Projector:
 
 # -- one run ---------------------------------------------------------------------------------------
 
-def figures(samples):
-    """``samples``: ``[(seconds, outcome)]``."""
-    latencies = sorted(seconds for seconds, outcome in samples if outcome == "ok")
-    errors = {}
-    for _, outcome in samples:
-        if outcome != "ok":
-            errors[outcome] = errors.get(outcome, 0) + 1
-    return {"requests": len(samples), "errors": sum(errors.values()), "error_kinds": errors,
-            "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-            "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan")}
-
-
 def table_ids_of(tutor, code):
     """The session's table ids, from the database through the room page of a throwaway guest."""
-    guest = Client(tutor.port, tutor.timeout)
+    guest = CookieClient(tutor.port, tutor.timeout)
     _, _, body = guest.send("GET", f"/join/{code}")
     guest.send("POST", f"/join/{code}", {"csrf_token": csrf_in(body), "nickname": "Bench scout"})
     _, _, body = guest.send("GET", f"/live/{code}")
     return [int(t) for t in re.findall(rb'name="table_id" value="(\d+)"', body)]
 
 
-def run_backend(database_url, redis_url, workers, threads, args):
-    with tempfile.TemporaryDirectory(prefix="leadup-workshop-bench-") as tmp:
-        tmp = Path(tmp)
-        env = make_env(database_url, redis_url)
-        prepare_database(env)
-        port = free_port()
-        log = tmp / "gunicorn.log"
-        process = start_gunicorn(env, port, workers, threads, log)
-        try:
-            result = load(port, args, process.pid)
-        except BenchError as exc:
-            stop(process)
-            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-            raise BenchError(f"{exc}\nserver log (end):\n{tail}") from None
-        finally:
-            stop(process)
-        result["stored"] = stored(database_url, result.pop("_participants"), result.pop("_projector"),
-                                  result["session_code"])
-        log_text = log.read_text(errors="replace") if log.exists() else ""
-        result["server_log"] = {
-            "tracebacks": log_text.count("Traceback"),
-            "database_is_locked": log_text.count("database is locked"),
-            "pool_timeouts": log_text.count("QueuePool limit"),
-            "first_error": next((line for line in log_text.splitlines() if "Error" in line), ""),
-        }
-        result["server"] = f"gunicorn, {workers} gthread worker{'s' if workers > 1 else ''} x {threads} threads" + (
-            ", Redis" if redis_url else ", no Redis")
-        return result
+def run_backend(database_url, tmp, redis_url, workers, threads, args):
+    env = bench_env(database_url, **({"LIVE_REDIS_URL": redis_url} if redis_url else {}))
+    prepare(env, seed=True)
+    log = tmp / "gunicorn.log"
+    with serving(env, log, workers, threads, gthread=True,
+                 options=["--graceful-timeout", "3", "--timeout", "120"]) as server:
+        result = load(server.port, args, server.process.pid)
+    result["stored"] = stored(database_url, result.pop("_participants"), result.pop("_projector"),
+                              result["session_code"])
+    result["server_log"] = log_summary(log)
+    result["server"] = f"gunicorn, {workers} gthread worker{'s' if workers > 1 else ''} x {threads} threads" + (
+        ", Redis" if redis_url else ", no Redis")
+    return result
 
 
 def load(port, args, server_pid):
@@ -488,22 +395,9 @@ def load(port, args, server_pid):
             if rng.random() < args.resend:
                 resend = rng.choice(("after", "together"))
             plan.append((rng.uniform(0, args.seconds), p.index, number, resend))
-    heapq.heapify(plan)
     before = cpu_times(server_pid)
     origin = time.perf_counter()
-    late = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.senders) as pool:
-        futures = []
-        while plan:
-            at, index, number, resend = heapq.heappop(plan)
-            pause = origin + at - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            futures.append(pool.submit(lambda p, n, r, due: (late.append(time.perf_counter() - due),
-                                                              p.post(n, r)),
-                                       participants[index], number, resend, origin + at))
-        for future in futures:
-            future.result()
+    late = on_schedule(plan, args.senders, lambda index, number, resend: participants[index].post(number, resend))
     phase = time.perf_counter() - origin
     after_cpu = cpu_times(server_pid)
 
@@ -518,18 +412,7 @@ def load(port, args, server_pid):
         others = [i for i, author in notes_of.get(p.table, []) if author != p.index]
         for post_id in rng.sample(others, min(args.dots, len(others))):
             plan.append((rng.uniform(0, args.vote_seconds), p.index, post_id))
-    heapq.heapify(plan)
-    origin = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.senders) as pool:
-        futures = []
-        while plan:
-            at, index, post_id = heapq.heappop(plan)
-            pause = origin + at - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            futures.append(pool.submit(participants[index].vote, post_id))
-        for future in futures:
-            future.result()
+    on_schedule(plan, args.senders, lambda index, post_id: participants[index].vote(post_id))
 
     # Drain: the projector must get every acknowledged note; followers must reach its last event.
     acknowledged = {r["id"] for p in participants for r in p.posts if r["outcome"] == "ok"}
@@ -600,19 +483,15 @@ def export_check(tutor, code, participants):
 def stored(database_url, participants, projector, code):
     import sqlalchemy as sa
 
-    engine = sa.create_engine(engine_url(database_url))
-    try:
-        with engine.connect() as connection:
-            session_id = connection.execute(sa.text("SELECT id FROM live_sessions WHERE code = :c"),
-                                            {"c": code}).scalar_one()
-            rows = connection.execute(sa.text(
-                "SELECT p.id, p.idempotency_key, p.text, p.table_id FROM live_posts p "
-                "JOIN live_activities a ON a.id = p.activity_id WHERE a.session_id = :s"), {"s": session_id}).all()
-            event_rows = connection.execute(sa.text(
-                "SELECT id, payload FROM live_events WHERE session_id = :s AND type = 'post'"),
-                {"s": session_id}).all()
-    finally:
-        engine.dispose()
+    with connect(database_url) as connection:
+        session_id = connection.execute(sa.text("SELECT id FROM live_sessions WHERE code = :c"),
+                                        {"c": code}).scalar_one()
+        rows = connection.execute(sa.text(
+            "SELECT p.id, p.idempotency_key, p.text, p.table_id FROM live_posts p "
+            "JOIN live_activities a ON a.id = p.activity_id WHERE a.session_id = :s"), {"s": session_id}).all()
+        event_rows = connection.execute(sa.text(
+            "SELECT id, CAST(payload AS TEXT) FROM live_events WHERE session_id = :s AND type = 'post'"),
+            {"s": session_id}).all()
     by_key = {}
     for post_id, key, text, table_id in rows:
         by_key.setdefault(key, []).append((post_id, text, table_id))
@@ -669,21 +548,14 @@ def stored(database_url, participants, projector, code):
 
 # -- main ------------------------------------------------------------------------------------------
 
-def run_sqlite(args, participants):
+def run_once(name, args, participants):
+    """One run of ``participants`` on backend ``name``: SQLite in one process, PostgreSQL in two
+    with Redis between them."""
     runs_args = argparse.Namespace(**dict(vars(args), participants=participants))
-    with tempfile.TemporaryDirectory(prefix="leadup-workshop-db-") as tmp:
-        return run_backend(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", None, 1, args.sqlite_threads, runs_args)
-
-
-def run_postgres(args, participants):
-    runs_args = argparse.Namespace(**dict(vars(args), participants=participants))
-    try:
-        import redis
-        redis.Redis.from_url(args.redis_url, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        return {"skipped": f"Redis at {args.redis_url}: {exc}"}
-    return on_throwaway_postgres(args.postgres_url, "leadup_workshop_bench", lambda url: run_backend(
-        url, args.redis_url, 2, args.pg_threads, runs_args))
+    if name == "sqlite":
+        return on_backend(name, lambda url, tmp: run_backend(url, tmp, None, 1, args.sqlite_threads, runs_args))
+    return on_backend(name, lambda url, tmp: run_backend(url, tmp, args.redis_url, 2, args.pg_threads, runs_args),
+                      args.postgres_url, "leadup_workshop_bench", redis_url=args.redis_url)
 
 
 ROWS = (("join", "join (3 requests)"), ("post", "note post"), ("resend", "resend, same key"), ("vote", "dot vote"),
@@ -691,25 +563,20 @@ ROWS = (("join", "join (3 requests)"), ("post", "note post"), ("resend", "resend
 
 
 def print_run(name, n, result):
-    if "skipped" in result:
-        print(f"\n{name}, {n} participants: skipped: {result['skipped']}")
-        return
-    if "failed" in result:
-        print(f"\n{name}, {n} participants: FAILED: {result['failed']}")
+    if unfinished(f"{name}, {n} participants", result):
         return
     s, t = result["stored"], result["to_projector"]
     print(f"\n{name}, {n} participants ({result['server']}; joined in {result['join_seconds']} s; "
           f"posting phase {result['phase_seconds']} s; senders late p95 {result['sender_late_p95_ms']} ms)")
-    print(f"  {'request':<22} {'count':>7} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    table = Table([("request", "<22"), ("count", ">7"), ("errors", ">7"), ("p50 ms", ">8.1f"), ("p95 ms", ">8.1f"),
+                   ("max ms", ">8.1f")])
+    table.header()
     for key, label in ROWS:
         r = result[key]
-        print(f"  {label:<22} {r['requests']:>7} {r['errors']:>7} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-              f"{r['max_ms']:>8.1f}")
-        for kind, count in r["error_kinds"].items():
-            print(f"  {'':<22} {count} x {kind}")
+        table.row(label, r["requests"], r["errors"], r["p50_ms"], r["p95_ms"], r["max_ms"], error_kinds=r["error_kinds"])
     verdict = "met" if t["p95_ms"] < 1000 else "NOT met"
-    print(f"  {'post -> projector':<22} {t['count']:>7} {'':>7} {t['p50_ms']:>8.1f} {t['p95_ms']:>8.1f} "
-          f"{t['max_ms']:>8.1f}   ({t['under_1s']} % under 1 s; p95 < 1 s target {verdict})")
+    table.row("post -> projector", t["count"], "", t["p50_ms"], t["p95_ms"], t["max_ms"],
+              note=f"   ({t['under_1s']} % under 1 s; p95 < 1 s target {verdict})")
     cpu = result.get("cpu_seconds")
     if cpu:
         print(f"  CPU s in the posting phase: gunicorn {cpu['server']}, PostgreSQL {cpu['database']}, "
@@ -768,22 +635,17 @@ def main(argv=None):
     parser.add_argument("--sqlite-threads", type=int, default=64, help="gthread threads, SQLite (default 64)")
     parser.add_argument("--pg-threads", type=int, default=64, help="gthread threads per worker, PostgreSQL (default 64)")
     parser.add_argument("--senders", type=int, default=48, help="client threads sending notes (default 48)")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL))
+    add_postgres_option(parser)
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", REDIS_URL))
     parser.add_argument("--timeout", type=float, default=30, help="seconds a request may take (default 30)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
-    runners = {"sqlite": run_sqlite, "postgresql": run_postgres}
-    names = list(runners) if args.backend == "both" else [args.backend]
     results = []
     for n in args.participants:
-        for name in names:
-            try:
-                result = runners[name](args, n)
-            except BenchError as exc:
-                result = {"failed": str(exc)}
+        for name in backends(args.backend, ("sqlite", "postgresql")):
+            result = run_once(name, args, n)
             results.append((name, n, result))
             print_run(name, n, result)
             sys.stdout.flush()
@@ -798,13 +660,8 @@ def main(argv=None):
                   f"{sum(result[k]['errors'] for k in ('join', 'post', 'resend', 'vote', 'follow'))}; lost "
                   f"{s['lost'] + s['projector_lost']}, duplicated {s['duplicated'] + s['projector_doubled']}"
                   f"{'  FAILED' if failed(result) else ''}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "date": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-            "seconds": args.seconds, "notes": args.notes, "follow": args.follow,
-            "results": [{"backend": name, "participants": n, **r} for name, n, r in results],
-        }, indent=2, default=str))
+    write_json(args.json, seconds=args.seconds, notes=args.notes, follow=args.follow,
+               results=[{"backend": name, "participants": n, **r} for name, n, r in results])
     return 1 if any(failed(r) for _, _, r in results) else 0
 
 

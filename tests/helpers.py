@@ -1,8 +1,18 @@
-"""Helpers shared by the tests (import them from here; no test module imports another)."""
+"""Helpers shared by the tests (import them from here; no test module imports another).
+
+Nothing here imports pytest: ``bench/`` starts its servers with ``Server`` too."""
+import http.client
+import os
+import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from app.config import ROOT
+ROOT = Path(__file__).resolve().parents[1]  # as app.config's, without importing the app
 
 _COPIES = {}
 
@@ -130,3 +140,139 @@ def course_with_one_unit(tmp_path, body):
 def messages(course):
     """The course's problems as ``path:line: message`` lines."""
     return [str(p) for p in course.problems]
+
+
+# -- a real LeadUP server in a subprocess: the browser tests, the multi-process tests, bench/ ----------
+
+HOST = "127.0.0.1"
+
+
+class ServerError(RuntimeError):
+    """A server, or a ``flask`` command preparing its database, failed (the message says how)."""
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url, **settings):
+    """This process's environment without its Flask/LeadUP/live settings, for a server of the app
+    on ``database_url``; ``settings`` (``LEADUP_ENV``, ``SECRET_KEY``...) are added."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "LIVE_", "WERKZEUG_"))}
+    env.pop("DATABASE_URL_TEST", None)
+    env.update(FLASK_APP="app", DATABASE_URL=database_url, PYTHONUNBUFFERED="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env.update({name: str(value) for name, value in settings.items()})
+    return env
+
+
+def run_python(env, *args, timeout=300):
+    """``python *args`` in the repository with ``env``; raises ServerError with its output if it fails."""
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        raise ServerError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+def prepare_database(env, seed=True):
+    """``flask db upgrade``, then ``flask demo seed`` (as development: the seed refuses production)."""
+    run_python(env, "-m", "flask", "db", "upgrade")
+    if seed:
+        run_python(dict(env, LEADUP_ENV="development"), "-m", "flask", "demo", "seed")
+
+
+class Server:
+    """The app served in a subprocess on a free port of 127.0.0.1, its output in ``log``.
+
+    ``flask run`` by default; ``gunicorn`` is a list of gunicorn options ending with the app
+    (``["-w", "2", "app:create_app()"]``), to which the address is added. ``start`` waits for
+    ``/healthz``; ``stop`` ends the process by its pid. It may be started again on the same port."""
+
+    def __init__(self, env, log, gunicorn=None, port=None):
+        self.env = env
+        self.log = Path(log)
+        self.port = port or free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        if gunicorn is None:
+            self.command = ["flask", "run", "--host", HOST, "--port", str(self.port), "--no-reload"]
+        else:
+            self.command = ["gunicorn", "--chdir", str(ROOT), "-b", f"{HOST}:{self.port}", *gunicorn]
+        self.process = None
+
+    def launch(self):
+        """Start the process without waiting for it to answer."""
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen([sys.executable, "-m", *self.command], cwd=ROOT, env=self.env,
+                                            stdout=out, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout=30):
+        """Wait until ``/healthz`` answers 200; ServerError with the log's end if the process exits
+        or ``timeout`` seconds pass."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise ServerError(f"{self.command[0]} on port {self.port} exited with {self.process.returncode}:\n"
+                                  f"{self.log_tail()}")
+            connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+            try:
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                response.read()
+                if response.status == 200:
+                    return self
+            except (OSError, http.client.HTTPException):
+                pass
+            finally:
+                connection.close()
+            if time.monotonic() > deadline:
+                raise ServerError(f"{self.command[0]} on port {self.port} did not answer /healthz within "
+                                  f"{timeout:g} s:\n{self.log_tail()}")
+            time.sleep(0.1)
+
+    def start(self, timeout=30):
+        """``launch`` and ``wait_ready``; the process is stopped if it does not come up."""
+        self.launch()
+        try:
+            return self.wait_ready(timeout)
+        except ServerError:
+            self.stop()
+            raise
+
+    def stop(self, timeout=10):
+        """SIGTERM by pid; SIGKILL if it has not gone after ``timeout`` seconds."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=timeout)
+
+    def log_tail(self, lines=40):
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def yaml_block_line(text, start, field):
+    """The line of ``field:`` (or ``- field:``) in the ``:::`` block whose body starts after line
+    ``start`` of ``text`` (``start`` itself when the block has no such key)."""
+    lines = text.split("\n")
+    for number in range(start + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.startswith(":::"):
+            break
+        if re.match(rf"\s*(- )?{re.escape(field)}:", line):
+            return number
+    return start

@@ -1,8 +1,8 @@
 """Activity types embedded in units. Importing this package registers the built-in types."""
 from . import competency, deliberation, quiz, reflection, simulation  # noqa: F401  (registers the types)
-from .registry import ActivityConfigError, ActivityType, get, names, register, render_activity
+from .registry import TYPES, ActivityType, get, names, register, render_activity
 
-__all__ = ["ActivityConfigError", "ActivityType", "get", "names", "register", "render_activity"]
+__all__ = ["TYPES", "ActivityType", "get", "names", "register", "render_activity"]
 
 
 def init_app(app):

@@ -9,7 +9,7 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from ..security import allow_plot_styles
-from .registry import ActivityConfigError, ActivityType, register
+from .registry import ActivityType, ConfigError, Examples, line_of, register
 
 ROUNDS = ("start", "end")
 
@@ -21,16 +21,21 @@ class CompetencyProfile(ActivityType):
     allowed_keys = {"round", "title"}
 
     @classmethod
-    def from_config(cls, ref, unit):
-        cls.check_keys(ref)
-        round_ = ref.config.get("round", "start")
+    def from_config(cls, config, unit, key="", line=1):
+        cls.check_keys(config)
+        round_ = config.get("round", "start")
         if round_ not in ROUNDS:
-            raise ActivityConfigError(f"'round' must be start or end, got {round_!r}", 1)
-        activity = cls(ref, unit)
+            raise ConfigError(f"'round' must be start or end, got {round_!r}", line_of(config, "round"), "round")
+        activity = cls(config, unit, key, line)
         activity.round = round_
-        activity.title = str(ref.config.get("title") or ("Your competency profile" if round_ == "start"
+        activity.title = str(config.get("title") or ("Your competency profile" if round_ == "start"
                                                           else "Your competency profile, again"))
         return activity
+
+    @classmethod
+    def examples(cls):
+        return Examples(valid={"round": "end"}, invalid={"round": "middle"}, problem="'round' must be start or end",
+                        field="round")
 
     @property
     def dom_id(self):

@@ -7,15 +7,22 @@ The unit page shows the exercise's card: the case in brief, its stages, and the 
 from flask import render_template
 from flask_login import current_user
 
-from .registry import ActivityConfigError, ActivityType, register
+from .registry import ActivityType, ConfigError, Examples, line_of, register
 from .simulation import Simulation
 
-
-class _SimulationRef:
-    """What ``Simulation.from_config`` reads of an embedded block, for a stage's model run."""
-
-    def __init__(self, key, config, line):
-        self.type_name, self.key, self.config, self.line, self.activity = "simulation", key, config, line, None
+EXAMPLE = """\
+uuid: 0b7f1f0e-3c52-4a8e-9d1e-2f6a1c9b7d10
+title: Parking sensors
+mode: solo
+brief: |
+  Sensors in every bay.
+stages:
+  - type: consequences
+    min_notes: 1
+    simulation:
+      scenario: commuting
+  - type: decision
+"""
 
 
 @register
@@ -25,21 +32,28 @@ class DeliberationActivity(ActivityType):
     allowed_keys = {"deliberation"}
 
     @classmethod
-    def from_config(cls, ref, unit):
-        cls.check_keys(ref)
-        key = str(ref.config.get("deliberation") or ref.key or "").strip()
+    def from_config(cls, config, unit, key="", line=1):
+        cls.check_keys(config)
+        key = str(config.get("deliberation") or key or "").strip()
         if not key:
-            raise ActivityConfigError("name the exercise: '::: deliberation <key>' for <key>.deliberation.yaml")
+            raise ConfigError("name the exercise: '::: deliberation <key>' for <key>.deliberation.yaml")
         exercise = unit.module.deliberations.get(key)
         if exercise is None:
             known = ", ".join(sorted(unit.module.deliberations)) or "none"
-            raise ActivityConfigError(f"no file {key}.deliberation.yaml in this module (exercises here: {known})")
-        activity = cls(ref, unit)
+            raise ConfigError(f"no file {key}.deliberation.yaml in this module (exercises here: {known})",
+                              line_of(config, "deliberation"), "deliberation")
+        activity = cls(config, unit, key, line)
         activity.exercise = exercise
         if unit not in exercise.units:
             exercise.units.append(unit)
             _prepare_simulations(exercise, unit)
         return activity
+
+    @classmethod
+    def examples(cls):
+        return Examples(valid={"deliberation": "parking"}, invalid={"deliberation": "nowhere"},
+                        problem="no file nowhere.deliberation.yaml", field="deliberation",
+                        files={"parking.deliberation.yaml": EXAMPLE})
 
     @property
     def dom_id(self):
@@ -58,8 +72,8 @@ def _prepare_simulations(exercise, unit):
     for stage in exercise.stages:
         if stage.simulation is None or getattr(stage, "simulation_activity", None) is not None:
             continue
-        ref = _SimulationRef(f"{exercise.key}-{stage.id}", stage.simulation, getattr(stage, "simulation_line", 1))
         try:
-            stage.simulation_activity = Simulation.from_config(ref, unit)
-        except ActivityConfigError as exc:
-            raise ActivityConfigError(f"stage '{stage.id}': simulation: {exc.message}") from None
+            stage.simulation_activity = Simulation.from_config(stage.simulation, unit, f"{exercise.key}-{stage.id}",
+                                                               stage.simulation_line)
+        except ConfigError as exc:  # reported at the ``:::`` line that embeds the exercise
+            raise ConfigError(f"stage '{stage.id}': simulation: {exc.message}") from None

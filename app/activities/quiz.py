@@ -7,7 +7,7 @@ before the student starts.
 from flask import render_template
 from flask_login import current_user
 
-from .registry import ActivityConfigError, ActivityType, register
+from .registry import ActivityType, ConfigError, Examples, line_of, register
 
 NO_UUID = ("This quiz cannot be taken yet: its file has a problem that the course check reports "
            "(it has no valid uuid).")
@@ -20,20 +20,29 @@ class QuizActivity(ActivityType):
     allowed_keys = {"quiz"}
 
     @classmethod
-    def from_config(cls, ref, unit):
-        cls.check_keys(ref)
-        key = str(ref.config.get("quiz") or ref.key or "").strip()
+    def from_config(cls, config, unit, key="", line=1):
+        cls.check_keys(config)
+        key = str(config.get("quiz") or key or "").strip()
         if not key:
-            raise ActivityConfigError("name the quiz: '::: quiz <key>' for the file <key>.quiz.yaml in this module")
+            raise ConfigError("name the quiz: '::: quiz <key>' for the file <key>.quiz.yaml in this module")
         quiz = unit.module.quizzes.get(key)
         if quiz is None:
             known = ", ".join(sorted(unit.module.quizzes)) or "none"
-            raise ActivityConfigError(f"no quiz file {key}.quiz.yaml in this module (quizzes here: {known})")
-        activity = cls(ref, unit)
+            raise ConfigError(f"no quiz file {key}.quiz.yaml in this module (quizzes here: {known})",
+                              line_of(config, "quiz"), "quiz")
+        activity = cls(config, unit, key, line)
         activity.quiz = quiz
         if unit not in quiz.units:
             quiz.units.append(unit)
         return activity
+
+    @classmethod
+    def examples(cls):
+        quiz = ("uuid: 5f0c1d2e-8a4b-4c6d-9e7f-1a2b3c4d5e6f\ntitle: Check your understanding\nquestions:\n"
+                "  - id: twin\n    type: truefalse\n    text: A digital twin is updated from the city it models.\n"
+                "    answer: true\n")
+        return Examples(valid={"quiz": "check"}, invalid={"quiz": "missing"}, problem="no quiz file missing.quiz.yaml",
+                        field="quiz", files={"check.quiz.yaml": quiz})
 
     @property
     def dom_id(self):

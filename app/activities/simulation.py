@@ -14,7 +14,6 @@ Everything that can be wrong with the block is found when the course loads, so
 control and its starting value (``?<key>.<param>=<value>`` in the address overrides them), and
 ``static/js/simulation.js`` runs the model and draws the results.
 """
-import re
 
 from flask import g, render_template, request, url_for
 from markupsafe import Markup
@@ -26,7 +25,7 @@ from sims.params import ParamError
 
 from ..content import markdown_render
 from ..security import allow_plot_styles
-from .registry import ActivityConfigError, ActivityType, register
+from .registry import ActivityType, ConfigError, Examples, line_of, register
 
 BUILT_IN = sims_dataset.CAMBRIDGE
 CITY = "city"  # the permalink name of the city selector: ?<key>.city=<dataset>
@@ -39,34 +38,38 @@ class Simulation(ActivityType):
     allowed_keys = {"scenario", "title", "intro", "params", "show", "lock", "dataset"}
 
     @classmethod
-    def from_config(cls, ref, unit):
-        cls.check_keys(ref)
-        config = ref.config
+    def from_config(cls, config, unit, key="", line=1):
+        cls.check_keys(config)
         scenario = config.get("scenario")
         if scenario not in api.SCENARIOS:
             known = ", ".join(api.SCENARIOS)
             problem = "missing 'scenario'" if scenario is None else f"unknown scenario {scenario!r}"
-            where = 0 if scenario is None else _line(ref, unit, "scenario")
-            raise ActivityConfigError(f"{problem} (known: {known})", where)
-        activity = cls(ref, unit)
+            raise ConfigError(f"{problem} (known: {known})", None if scenario is None else line_of(config, "scenario"),
+                              "scenario")
+        activity = cls(config, unit, key, line)
         activity.scenario = scenario
         activity.description = api.describe(scenario)
         declared = {p.name: p for p in api.scenario(scenario).PARAMS}
         activity.declared = declared
         activity.start = {name: p.default for name, p in declared.items()}
-        activity.start.update(_checked_params(ref, unit, declared))
-        shown = _names(ref, unit, "show", declared) if "show" in config else list(declared)
-        locked = _names(ref, unit, "lock", declared) if "lock" in config else []
+        activity.start.update(_checked_params(config, declared))
+        shown = _names(config, "show", declared) if "show" in config else list(declared)
+        locked = _names(config, "lock", declared) if "lock" in config else []
         activity.locked = set(locked)
         activity.shown = [n for n in declared if n in shown or n in activity.locked]
-        activity.dataset = _checked_dataset(ref, unit)
+        activity.dataset = _checked_dataset(config)
         activity.title = str(config.get("title") or activity.description["title"])
         intro = config.get("intro")
         if intro is not None and not isinstance(intro, str):
-            raise ActivityConfigError("'intro' must be text (Markdown)", _line(ref, unit, "intro"))
+            raise ConfigError("'intro' must be text (Markdown)", line_of(config, "intro"), "intro")
         activity.intro_html = Markup(markdown_render.render(intro)) if intro else Markup("")
-        activity.key = ref.key or scenario
+        activity.key = key or scenario
         return activity
+
+    @classmethod
+    def examples(cls):
+        return Examples(valid={"scenario": "ev_charging", "params": {"year": 2041}, "show": ["year", "home_share"]},
+                        invalid={"scenario": "commuting", "params": {"year": 1900}}, problem="params: ", field="year")
 
     @property
     def groups(self):
@@ -164,70 +167,47 @@ def number_text(value):
     return str(value)
 
 
-def _checked_params(ref, unit, declared):
-    params = ref.config.get("params")
+def _checked_params(config, declared):
+    params = config.get("params")
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise ActivityConfigError("'params' must be 'name: value' lines", _line(ref, unit, "params"))
+        raise ConfigError("'params' must be 'name: value' lines", line_of(config, "params"), "params")
     checked = {}
     for name, value in params.items():
         param = declared.get(name)
-        where = _line(ref, unit, name, after="params")
+        where = line_of(params, name)
         if param is None:
-            raise ActivityConfigError(f"params: unknown parameter {name!r} (known: {', '.join(declared)})", where)
+            raise ConfigError(f"params: unknown parameter {name!r} (known: {', '.join(declared)})", where, name)
         try:
             checked[name] = param.coerce(value)
         except ParamError as error:
-            raise ActivityConfigError(f"params: {error}", where) from None
+            raise ConfigError(f"params: {error}", where, name) from None
     return checked
 
 
-def _names(ref, unit, key, declared):
-    names = ref.config.get(key)
+def _names(config, key, declared):
+    names = config.get(key)
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise ActivityConfigError(f"'{key}' must be a list of parameter names", _line(ref, unit, key))
+        raise ConfigError(f"'{key}' must be a list of parameter names", line_of(config, key), key)
     unknown = [n for n in names if n not in declared]
     if unknown:
-        raise ActivityConfigError(f"{key}: unknown parameter {', '.join(map(repr, unknown))} "
-                                  f"(known: {', '.join(declared)})", _line(ref, unit, key))
+        raise ConfigError(f"{key}: unknown parameter {', '.join(map(repr, unknown))} "
+                          f"(known: {', '.join(declared)})", line_of(config, key), key)
     return names
 
 
-def _checked_dataset(ref, unit):
-    spec = ref.config.get("dataset")
+def _checked_dataset(config):
+    spec = config.get("dataset")
     if spec is None or spec == BUILT_IN:
         return None
     size = sims_dataset.synthetic_size(str(spec))
     if size is None or not 2 <= size <= sims_dataset.MAX_ZONES:
-        raise ActivityConfigError(f"unknown dataset {spec!r} (use {BUILT_IN!r} or 'synthetic-N' with N from 2 "
-                                  f"to {sims_dataset.MAX_ZONES})", _line(ref, unit, "dataset"))
+        raise ConfigError(f"unknown dataset {spec!r} (use {BUILT_IN!r} or 'synthetic-N' with N from 2 "
+                          f"to {sims_dataset.MAX_ZONES})", line_of(config, "dataset"), "dataset")
     return str(spec)
-
-
-
-def _line(ref, unit, key, after=None):
-    """Lines from the ``:::`` line to ``key:`` in the block (to the block's first line if not found)."""
-    body = getattr(unit, "_body", None)
-    if not body:
-        return 1
-    text, first_line, _ = body
-    lines = text.split("\n")
-    start = ref.line - first_line
-    seen_after = after is None
-    for offset, line in enumerate(lines[start + 1:], start=1):
-        if markdown_render.CLOSE.match(line):
-            break
-        if not seen_after:
-            seen_after = re.match(rf"^\s*{re.escape(after)}\s*:", line) is not None
-            if seen_after and re.search(rf"[{{,]\s*{re.escape(key)}\s*:", line):
-                return offset  # flow style: params: {year: 2031}
-            continue
-        if re.match(rf"^\s*{re.escape(key)}\s*:", line):
-            return offset
-    return 1
 
 
 def _reason(error):

@@ -23,6 +23,13 @@ def vendor_url(package, filename):
     return url_for("assets.vendored", filename=f"{package}/{version}/{filename}")
 
 
+def pyodide_stdlib_url():
+    """URL of the precompiled standard library (``vendor.PRECOMPILED_STDLIB``), or "" when it was
+    not built: the page then starts Python with Pyodide's own."""
+    folder = vendor.vendor_dir() / "pyodide" / current_app.config["PYODIDE_VERSION"]
+    return vendor_url("pyodide", vendor.PRECOMPILED_STDLIB) if (folder / vendor.PRECOMPILED_STDLIB).is_file() else ""
+
+
 @bp.get("/vendor/<path:filename>")
 @public
 def vendored(filename):

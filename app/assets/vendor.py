@@ -17,6 +17,9 @@ PYODIDE_VERSION = "314.0.7"
 # npm's published integrity for pyodide@314.0.7 (sha512 of the tarball).
 PYODIDE_INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+# The standard library with its bytecode compiled by Pyodide itself (see precompile_stdlib.py):
+# pages start Python with it when it is there, and with python_stdlib.zip when it is not.
+PRECOMPILED_STDLIB = "python_stdlib.pyc.zip"
 # bokeh.min.js draws; bokeh-api.min.js adds Bokeh.Plotting (figure, show) for plots made in JS.
 BOKEH_FILES = ["bokeh.min.js", "bokeh-api.min.js", "bokeh-widgets.min.js"]
 COMPRESS_SUFFIXES = {".js", ".mjs", ".wasm", ".json", ".css"}
@@ -69,6 +72,20 @@ def fetch_pyodide(dest):
             precompress(dest / name)
 
 
+def precompile_stdlib(dest):
+    """Build ``PRECOMPILED_STDLIB`` in ``dest`` (a Pyodide folder) with Node, and its compressed copies."""
+    script = Path(__file__).with_name("precompile_stdlib.mjs")
+    out = dest / PRECOMPILED_STDLIB
+    partial = dest / f"{PRECOMPILED_STDLIB}.part"
+    result = subprocess.run(["node", str(script), str(dest), str(partial)], capture_output=True, text=True)
+    if result.returncode != 0 or not partial.is_file():
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"could not precompile Pyodide's standard library:\n{result.stderr[-2000:]}")
+    partial.chmod(0o644)
+    partial.replace(out)
+    precompress(out)
+
+
 def copy_bokehjs(dest):
     """Copy BokehJS from the installed ``bokeh`` wheel (the same version the server uses)."""
     from bokeh.util.paths import bokehjs_path
@@ -88,6 +105,9 @@ def ensure_assets(app, force=False):
     if force or not all((pyodide_dir / n).is_file() for n in PYODIDE_FILES):
         fetch_pyodide(pyodide_dir)
         done.append(f"Pyodide {PYODIDE_VERSION} (checksum verified)")
+    if force or not (pyodide_dir / f"{PRECOMPILED_STDLIB}.br").is_file():
+        precompile_stdlib(pyodide_dir)
+        done.append("its standard library precompiled")
     bokeh_dir = root / "bokeh" / bokeh_version()
     if force or not all((bokeh_dir / f"{name}.br").is_file() for name in BOKEH_FILES):
         copy_bokehjs(bokeh_dir)

@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..content import current_course
+from ..models import STAFF
 from ..models.competency import ROUNDS
 from ..security import allow_plot_styles, roles, signed_in, taught_cohort
 from . import bp, charts, service
@@ -51,7 +52,7 @@ def mine():
 
 
 @bp.get("/cohorts/<int:cohort_id>/competencies")
-@roles("tutor", "admin")
+@roles(*STAFF)
 def cohort(cohort_id):
     cohort = taught_cohort(cohort_id)
     framework = current_course().competencies

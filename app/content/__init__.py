@@ -1,4 +1,5 @@
-"""The course as files: loading, validation, caching and the ``flask course`` commands."""
+"""The course as files: loading, validation and caching (the ``flask course`` commands are
+``app/course_cli.py``, on top)."""
 import threading
 import time
 from pathlib import Path
@@ -34,11 +35,7 @@ class CourseStore:
         self.course = loaded(self.root, self._fingerprint)
 
     def fingerprint(self):
-        return tuple(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(self.root.rglob("*"))
-            if p.is_file()
-        )
+        return fingerprint(self.root)
 
     def get(self):
         if self.auto_reload and time.monotonic() - self._checked_at > self.CHECK_EVERY:
@@ -49,6 +46,16 @@ class CourseStore:
                     self._fingerprint = fingerprint
                     self.course = loaded(self.root, fingerprint)
         return self.course
+
+
+def fingerprint(root):
+    """What changes when a file of the course under ``root`` does: names, times and sizes."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(root).rglob("*")) if p.is_file())
+
+
+def shared_course(root):
+    """The course under ``root`` as it is now, from the process's cache (``loaded``)."""
+    return loaded(root, fingerprint(root))
 
 
 _LOADED = {}  # (folder, fingerprint) -> Course: the last few loaded in this process
@@ -84,7 +91,3 @@ def init_app(app):
             raise CourseInvalid(store.course.problems)
         app.logger.warning("course has %d problem(s); tutors see them on every page", len(store.course.problems))
     app.extensions["leadup_course"] = store
-
-    from . import cli
-
-    app.cli.add_command(cli.course_cli)

@@ -1,9 +1,5 @@
 """Split a Markdown file into YAML front matter and body, keeping line numbers."""
-import re
-
-import yaml
-
-from .yaml_lines import SAFE_LOADER
+from . import yaml_lines
 
 FENCE = "---"
 
@@ -31,29 +27,20 @@ def split(text):
         raise FrontMatterError(1, "front matter is not closed by a '---' line")
     raw = "\n".join(lines[1:end])
     try:
-        meta = yaml.load(raw, Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(line, f"bad YAML in front matter: {problem}") from None
+        meta = yaml_lines.load(raw, first_line=2) if raw.strip() else yaml_lines.LinedDict()
+    except yaml_lines.YamlError as exc:
+        raise FrontMatterError(exc.line, f"bad YAML in front matter: {exc.message.removeprefix('bad YAML: ')}") from None
     if not isinstance(meta, dict):
         raise FrontMatterError(2, "front matter must be a mapping of keys to values")
-    meta_lines = {}
-    for i, line in enumerate(lines[1:end], start=2):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match:
-            meta_lines.setdefault(match.group(1), i)
+    meta_lines = dict(meta.key_lines or {})
     body = "\n".join(lines[end + 1:])
     return meta, body, end + 2, meta_lines
 
 
 def load_yaml_file(text):
-    """Parse a YAML file, raising ``FrontMatterError`` with a 1-based line on failure."""
+    """Parse a YAML file (a ``LinedDict`` for a mapping), raising ``FrontMatterError`` with a
+    1-based line on failure."""
     try:
-        return yaml.load(text, Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(line, f"bad YAML: {problem}") from None
+        return yaml_lines.load(text)
+    except yaml_lines.YamlError as exc:
+        raise FrontMatterError(exc.line, exc.message) from None

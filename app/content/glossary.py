@@ -8,10 +8,10 @@
 The check reports a missing term or definition, an unknown setting, a unit that is not in the
 module, a term defined twice (in any module, whatever its case) and a ``see`` to no term.
 """
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..text import slug
 from . import yaml_lines
 
 FILE = "glossary.yaml"
@@ -31,11 +31,7 @@ class Term:
 
     @property
     def anchor(self):
-        return "term-" + slug(self.term)
-
-
-def slug(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "term"
+        return "term-" + slug(self.term, default="term")
 
 
 def load_module(folder, module, rel_path):

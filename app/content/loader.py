@@ -8,10 +8,11 @@ Layout::
     course/modules/<slug>/<anything>.png|pdf|csv...   files units link to
 """
 import re
-import uuid as uuidlib
 from pathlib import Path
 
-from . import competencies, frontmatter, glossary, markdown_render, topics
+from ..inputs import read_uuid
+from ..registry import ConfigError
+from . import competencies, formats, frontmatter, glossary, markdown_render, topics
 from .model import Course, Level, Module, Problem, Unit
 
 UNIT_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -47,11 +48,10 @@ class _Loader:
         if not value:
             self.problem(path, line, "missing 'uuid' (run: flask course new-unit, or python -c 'import uuid; print(uuid.uuid4())')")
             return ""
-        try:
-            value = str(uuidlib.UUID(str(value)))
-        except ValueError:
+        if (canonical := read_uuid(value)) is None:
             self.problem(path, line, f"'uuid' is not a valid UUID: {value!r}")
             return ""
+        value = canonical
         if value in self.seen_uuids:
             self.problem(path, line, f"duplicate uuid {value}: also used by {self.rel(self.seen_uuids[value])}")
         else:
@@ -168,12 +168,11 @@ class _Loader:
         except frontmatter.FrontMatterError as exc:
             self.problem(path, exc.line, exc.message)
             return listed
-        lines = {}
+        if not isinstance(data, dict):
+            self.problem(path, 1, "programme.yaml is a mapping: uuid, title, levels...")
+            return listed
+        lines = data.key_lines
         text_lines = path.read_text(encoding="utf-8").splitlines()
-        for i, line in enumerate(text_lines, start=1):
-            match = re.match(r"^([A-Za-z_]\w*)\s*:", line)
-            if match:
-                lines.setdefault(match.group(1), i)
         course.uuid = self.check_uuid(data.get("uuid"), path, lines.get("uuid", 1))
         course.title = self.text_field(data, "title", path, lines)
         course.short_title = self.text_field(data, "short_title", path, lines, required=False) or course.title
@@ -256,8 +255,7 @@ class _Loader:
         for line, message in problems:
             self.problem(folder / glossary.FILE, line, message)
         module._glossary = terms
-        self.load_quizzes(folder, module)
-        self.load_deliberations(folder, module)
+        self.load_module_files(folder, module)
         return module
 
     def find_tutor_notes(self, folder, module):
@@ -269,20 +267,15 @@ class _Loader:
                 continue
             unit.tutor_notes_path = str(file)
 
-    def load_quizzes(self, folder, module):
-        from ..quizzes import quiz_file
+    def load_module_files(self, folder, module):
+        """Every file of a registered format (``formats.MODULE_FILES``) in a module folder, into
+        ``module.<format name>`` by key."""
+        for file_format in formats.MODULE_FILES:
+            self.load_files_of(folder, module, file_format, getattr(module, file_format.name))
 
-        self.load_activity_files(folder, module, quiz_file, module.quizzes)
-
-    def load_deliberations(self, folder, module):
-        from ..deliberation import exercise_file
-
-        self.load_activity_files(folder, module, exercise_file, module.deliberations)
-
-    def load_activity_files(self, folder, module, file_format, into):
-        """Load every ``*<file_format.SUFFIX>`` of a module folder into ``into`` by key."""
-        for file in sorted(folder.glob("*" + file_format.SUFFIX)):
-            key = file.name[: -len(file_format.SUFFIX)]
+    def load_files_of(self, folder, module, file_format, into):
+        for file in sorted(folder.glob("*" + file_format.suffix)):
+            key = file.name[: -len(file_format.suffix)]
             item, problems = file_format.load(file, self.rel(file), key)
             for line, message in problems:
                 self.problem(file, line, message)
@@ -328,8 +321,6 @@ class _Loader:
             self.render_unit(unit)
 
     def render_unit(self, unit):
-        from ..activities import registry
-
         body, first_line, _ = unit._body
         if unit.tutor_notes_path:
             notes = Path(unit.tutor_notes_path)
@@ -343,15 +334,15 @@ class _Loader:
         html = self.render_text(text, first_line, unit.path, self.rel_course(unit.path), raw=body)
         unit.segments = markdown_render.split_segments(html, refs)
         for ref in refs:
-            activity_type = registry.get(ref.type_name)
-            if activity_type is None:
-                known = ", ".join(sorted(registry.names())) or "none"
-                self.problem(unit.path, ref.line, f"unknown activity type '{ref.type_name}' (known: {known})")
+            try:
+                activity_type = formats.ACTIVITY_TYPES[ref.type_name]
+            except ConfigError as exc:
+                self.problem(unit.path, ref.line, exc.message)
                 continue
             try:
-                ref.activity = activity_type.from_config(ref, unit)
-            except registry.ActivityConfigError as exc:
-                self.problem(unit.path, ref.line + exc.line_offset, f"{ref.type_name}: {exc.message}")
+                ref.activity = activity_type.from_config(ref.config, unit, ref.key, ref.line)
+            except ConfigError as exc:
+                self.problem(unit.path, exc.line or ref.line, f"{ref.type_name}: {exc.message}")
 
     def render_text(self, text, first_line, path, base, raw=None):
         base_dir = base.rsplit("/", 1)[0] if "/" in base else ""

@@ -14,12 +14,11 @@ import re
 from urllib.parse import urlsplit
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import yaml_lines
 from .model import ActivityRef, Problem
-from .yaml_lines import SAFE_LOADER
 
 OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)(?:\s+([\w./-]+))?\s*$")
 CLOSE = re.compile(r"^:::\s*$")
@@ -65,11 +64,9 @@ def extract_activities(body, first_line, path):
             continue
         raw = "\n".join(lines[i + 1:end])
         try:
-            config = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = start + 1 + (mark.line if mark else 0)
-            problems.append(Problem(path, where, f"bad YAML in activity: {getattr(exc, 'problem', exc)}"))
+            config = yaml_lines.load(raw, first_line=start + 1) if raw.strip() else yaml_lines.LinedDict()
+        except yaml_lines.YamlError as exc:
+            problems.append(Problem(path, exc.line, f"bad YAML in activity: {exc.message.removeprefix('bad YAML: ')}"))
             config = None
         if config is not None and not isinstance(config, dict):
             problems.append(Problem(path, start + 1, "activity settings must be 'key: value' lines"))

@@ -1,6 +1,9 @@
-"""YAML that remembers where things are, so a quiz file's errors name their line.
+"""YAML that remembers where things are, so every course file's errors name their line: unit
+and module front matter, ``programme.yaml``, the bodies of ``:::`` blocks, quizzes, exercises,
+workshop plans, topics, the glossary and the competencies all load through here, with one
+meaning for ``yes`` (text) and dates (text) everywhere.
 
-``load(text)`` returns ordinary dicts, lists and scalars, except that every mapping is a
+``load(text, first_line=1)`` returns ordinary dicts, lists and scalars, except that every mapping is a
 ``LinedDict``: ``.line`` is the 1-based line where the mapping starts and ``.key_lines`` maps
 each key to its line. Raises ``YamlError(line, message)`` on a syntax error.
 """
@@ -32,24 +35,24 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(SAFE_LOADER):
-    pass
+    line_offset = 0  # lines before the text in its file (front matter, a ``:::`` block)
 
 
 def _mapping(loader, node):
     loader.flatten_mapping(node)
     result = LinedDict()
-    result.line = node.start_mark.line + 1
+    result.line = node.start_mark.line + 1 + loader.line_offset
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
         except TypeError:
-            raise YamlError(key_node.start_mark.line + 1, "a key must be plain text") from None
+            raise YamlError(key_node.start_mark.line + 1 + loader.line_offset, "a key must be plain text") from None
         if key in result:
-            raise YamlError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            raise YamlError(key_node.start_mark.line + 1 + loader.line_offset, f"duplicate key {key!r}")
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = key_node.start_mark.line + 1 + loader.line_offset
     return result
 
 
@@ -65,16 +68,22 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
                               list("tTfF"))
 
 
-def load(text):
+def load(text, first_line=1):
+    """The YAML ``text`` as data; ``first_line`` is the file line the text starts on, so the
+    lines of mappings and errors are the file's (front matter, a directive's body)."""
+    loader = _Loader(text)
+    loader.line_offset = first_line - 1
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader subclass)
+        data = loader.get_single_data()
     except YamlError:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
+        line = (mark.line + 1 if mark is not None else 1) + first_line - 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlError(line, f"bad YAML: {problem}") from None
+    finally:
+        loader.dispose()
     return LinedDict() if data is None else data
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..content import current_course
 from ..content.loader import ASSET_SUFFIXES
 from ..extensions import db
-from ..models import UnitCompletion
+from ..models import STAFF, UnitCompletion
 from ..security import public, roles, signed_in
 from . import bp
 from .access import can_read_module, current_reader, readable_module_slugs
@@ -98,6 +98,6 @@ def course_file(filename):
 
 
 @bp.get("/course/problems")
-@roles("tutor", "admin")
+@roles(*STAFF)
 def problems():
     return render_template("courseware/problems.html", problems=current_course().problems)

@@ -1,9 +1,9 @@
 """Ethics deliberation exercises: exercise files, stage types, attempts, groups, grading, opinion map.
 
 ``exercise_file`` loads exercises from ``course/``; ``stages`` declares the stage types;
-``service`` is the only module that changes attempts; ``opinion_map`` clusters votes (pure
-Python); the route modules translate HTTP: ``routes`` for students, ``tutor`` for tutors,
-``reports`` for the HTML and CSV exports.
+``service`` is the only way attempts change (it gathers ``attempts``, ``drafts``, ``groups`` and
+``opinions``); ``opinion_map`` clusters votes (pure Python); the route modules translate HTTP:
+``routes`` for students, ``tutor`` for tutors, ``reports`` for the HTML and CSV exports.
 """
 from flask import Blueprint
 

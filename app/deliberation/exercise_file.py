@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..content import markdown_render, yaml_lines
-from ..quizzes.questions.base import QuestionError
-from ..quizzes.questions.essay import parse_rubric
-from ..quizzes.quiz_file import file_uuid
+from .. import rubric
+from ..content import formats, markdown_render, yaml_lines
+from ..registry import ConfigError
 from .stages import DEFAULT_RUBRIC, STAGE_KEYS, STAGE_TYPES
 
 SUFFIX = ".deliberation.yaml"
@@ -87,19 +86,11 @@ class Exercise:
 
     @property
     def max_rubric_points(self):
-        return sum(max(level["points"] for level in c["levels"]) for c in self.rubric)
+        return rubric.max_points(self.rubric)
 
     def rubric_score(self, choices):
         """0..1 from ``{criterion index: level index}``; raise ``ValueError`` if incomplete."""
-        if set(choices) != set(range(len(self.rubric))):
-            raise ValueError("choose a level for every criterion")
-        total = 0
-        for index, level in choices.items():
-            levels = self.rubric[index]["levels"]
-            if not 0 <= level < len(levels):
-                raise ValueError("a rubric level that does not exist")
-            total += levels[level]["points"]
-        return total / self.max_rubric_points
+        return rubric.score(self.rubric, choices)
 
     @property
     def url(self):
@@ -112,7 +103,7 @@ def load(path, rel_path, key):
         path, "a deliberation file is a mapping: uuid, title, brief, roles, stages", sorted(KEYS))
     if data is None:
         return None, problems
-    exercise = Exercise(uuid=file_uuid(data, problems), key=key, title=_text(data, "title", problems, True),
+    exercise = Exercise(uuid=formats.file_uuid(data, problems), key=key, title=_text(data, "title", problems, True),
                         path=rel_path, summary=_text(data, "summary", problems))
     exercise.mode = _choice(data, "mode", MODES, problems)
     exercise.visibility = _choice(data, "visibility", VISIBILITIES, problems)
@@ -126,8 +117,8 @@ def load(path, rel_path, key):
     exercise.roles = _roles(data, problems)
     if "rubric" in data:
         try:
-            exercise.rubric = parse_rubric(data)
-        except QuestionError as exc:
+            exercise.rubric = rubric.parse_rubric(data)
+        except ConfigError as exc:
             problems.append((exc.line or data.line_of("rubric"), exc.message))
     exercise.stages = _stages(data, exercise, problems)
     return exercise, problems
@@ -183,7 +174,7 @@ def _stages(data, exercise, problems):
     items = data.get("stages")
     if not isinstance(items, list) or not items:
         problems.append((data.line_of("stages"), "'stages' must be a list of stages, each with a 'type' "
-                                                 f"({', '.join(STAGE_TYPES)})"))
+                                                 f"({', '.join(s.name for s in STAGE_TYPES)})"))
         return []
     stages, seen = [], {}
     for number, item in enumerate(items, start=1):
@@ -194,7 +185,7 @@ def _stages(data, exercise, problems):
         kind = STAGE_TYPES.get(item.get("type"))
         if kind is None:
             problems.append((item.line_of("type"), f"stage {number}: unknown type {item.get('type')!r} "
-                                                   f"(known: {', '.join(STAGE_TYPES)})"))
+                                                   f"(known: {', '.join(s.name for s in STAGE_TYPES)})"))
             continue
         allowed = STAGE_KEYS | kind.settings
         for key in item:
@@ -278,3 +269,6 @@ def _options(item, where, problems):
         options.append(Option(title=str(option["title"]).strip()[:200],
                               description=str(option.get("description") or "").strip()))
     return options
+
+
+formats.MODULE_FILES.add(formats.ModuleFile("deliberations", SUFFIX, load))

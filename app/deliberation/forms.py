@@ -3,12 +3,11 @@
 As on the quiz pages, ``CSRFProtect`` checks every POST and the templates send its token, so
 the forms add none of their own (``TutorForm``). Each has a ``prefix``: several share a page.
 """
-from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import TutorForm
-from ..quizzes.forms import MAX_COMMENT
+from ..forms import TutorForm, rubric_form
 
 MODES = (("solo", "Solo: each student has their own attempt"),
          ("group", "Group: each group shares one attempt"))
@@ -52,23 +51,5 @@ class AutoGroupsForm(TutorForm):
 
 def grade_form(exercise, attempt, formdata=None):
     """The exercise's rubric as one radio group per criterion, and an overall comment."""
-    fields = {}
-    for index, criterion in enumerate(exercise.rubric):
-        fields[f"c{index}"] = RadioField(
-            criterion["criterion"], coerce=int,
-            choices=[SelectChoice(i, f"{level['description'] or '—'} ({_points(level['points'])})")
-                     for i, level in enumerate(criterion["levels"])],
-            validators=[InputRequired(f"Choose a level for “{criterion['criterion']}”.")])
-    fields["comment"] = TextAreaField("Overall comment for the student(s) (optional)",
-                                      validators=[Optional(), Length(max=MAX_COMMENT)])
-    form_class = type("DeliberationGradeForm", (TutorForm,), fields)
-    data = {f"c{k}": v for k, v in attempt.rubric_choices.items()}
-    data["comment"] = attempt.comment or ""
-    form = form_class(formdata=formdata, prefix="grade", data=data)
-    form.criteria = [form[f"c{index}"] for index in range(len(exercise.rubric))]
-    return form
-
-
-def _points(points):
-    value = f"{points:g}"
-    return f"{value} point" if value == "1" else f"{value} points"
+    return rubric_form(exercise.rubric, attempt, name="DeliberationGradeForm", prefix="grade",
+                       comment_label="Overall comment for the student(s) (optional)", formdata=formdata)

@@ -5,21 +5,18 @@ anyone else gets a 404. Students see their peers as the cohort's visibility sett
 them; tutors see real names. The helpers that show a stored value as a reader expects it
 (``show_value``, ``note_title``) are template globals, so every page shows answers alike.
 """
-import csv
-import io
-
 import sqlalchemy as sa
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
-from ..content.cli import slugify
+from ..csv_export import csv_response
 from ..extensions import db
-from ..models import DeliberationAttempt, DeliberationDot, DeliberationField, User
-from ..quizzes import gradebook as quiz_gradebook  # csv_cell (module import: the packages import each other)
+from ..models import STAFF, DeliberationAttempt, DeliberationDot, DeliberationField, User
 from ..security import roles, signed_in
+from ..text import slug
 from . import bp, service
 from .stages import notes_kind
-from .tutor import TUTORS, exercise_args, real_name
+from .tutor import exercise_args, real_name
 
 HEADER = ["Attempt", "Owner", "Members", "Stage number", "Stage", "Item", "Field", "Value", "Author", "Time (UTC)"]
 TITLE_CHARS = 80
@@ -119,7 +116,7 @@ def attempt_report(attempt_id):
 
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/report")
-@roles(*TUTORS)
+@roles(*STAFF)
 def cohort_report(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     return _page(exercise, cohort, service.attempts_in(exercise, cohort), real_name, True)
@@ -191,28 +188,18 @@ def attempt_rows(attempt, exercise, name_of):
     return rows
 
 
-def _csv(rows, filename):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in [HEADER] + rows:
-        writer.writerow([quiz_gradebook.csv_cell(v) for v in row])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # the BOM: Excel reads UTF-8
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.get("/deliberations/attempts/<int:attempt_id>/report.csv")
 @signed_in
 def attempt_report_csv(attempt_id):
     attempt, exercise, tutor = _readable(attempt_id)
     rows = attempt_rows(attempt, exercise, namer(exercise, attempt.cohort, tutor))
-    return _csv(rows, f"{exercise.key}-attempt-{attempt.id}.csv")
+    return csv_response(f"{exercise.key}-attempt-{attempt.id}.csv", HEADER, rows)
 
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/report.csv")
-@roles(*TUTORS)
+@roles(*STAFF)
 def cohort_report_csv(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     rows = [row for a in service.attempts_in(exercise, cohort) for row in attempt_rows(a, exercise, real_name)]
-    return _csv(rows, f"{exercise.key}-{slugify(cohort.name)}.csv")
+    return csv_response(f"{exercise.key}-{slug(cohort.name, 60, 'cohort')}.csv", HEADER, rows)
 

@@ -1,39 +1,45 @@
-"""Deliberation attempts: the one place they change.
+"""Deliberation attempts: the one place they change, by subject: ``attempts`` (whose attempt a
+reader has, starting one, its state and completeness, submit, grade, comments, reopen, a
+cohort's attempts) and ``drafts`` (fields, notes, dots and model runs while it is a draft, and
+``changes`` since a revision). Per-cohort set-up (``groups``) and the opinion map's votes
+(``opinions``) are their own modules too.
 
-A student works alone (*solo*: one attempt per student and cohort) or with a group (*group*:
-one shared attempt per group). Every answer is stored the moment it is made, so a closed tab,
-an expired session or a restart loses nothing; every change takes the attempt's next
-``revision``, which is how group members' browsers fetch each other's edits. A submit is a
-conditional update (``status = 'draft'``), so it happens once however often it is sent.
-Per-cohort set-up (``groups``) and the opinion map's votes (``opinions``) are separate modules,
-re-exported here so callers have one place to go.
+This module gathers their public functions, so callers write ``service.add_note(...)`` whichever
+module holds it.
 """
-import json
-from dataclasses import dataclass, field
-
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-
-from ..content import current_course
-from ..extensions import db
-from ..inputs import clean_text
-from ..models import (
-    Cohort,
-    DeliberationAttempt,
-    DeliberationComment,
-    DeliberationDot,
-    DeliberationField,
-    DeliberationGroup,
-    DeliberationNote,
-    Role,
-    SavedScenario,
+from .attempts import (
+    Place,
+    State,
+    add_comment,
+    attempt_for_student,
+    attempts_in,
+    completeness,
+    exercise_or_none,
+    grade,
+    grades_in,
+    is_member,
+    load_state,
+    place_of,
+    reopen,
+    solo_attempt,
+    start,
+    submit,
 )
-from ..models.deliberation import DRAFT, SUBMITTED
-from ..models.user import utcnow
+from .drafts import (
+    MAX_NOTES_PER_STAGE,
+    SCENARIO_FIELD,
+    add_note,
+    attach_scenario,
+    changes,
+    delete_note,
+    note_of,
+    save_fields,
+    saved_runs,
+    set_dots,
+    update_note,
+)
 from .errors import DeliberationError
-
-# Set-up per cohort and the opinion map live in their own modules; callers reach them here too.
-from .groups import (  # noqa: F401
+from .groups import (
     Settings,
     add_group,
     delete_group,
@@ -48,436 +54,19 @@ from .groups import (  # noqa: F401
     shown_name,
     student_cohort,
 )
-from .opinions import add_statement, my_votes, set_statement_hidden, statements, vote, vote_table  # noqa: F401
-from .stages import clean_value
-
-SCENARIO_FIELD = "_scenario"  # a stage's attached model run, stored as a field
-MAX_NOTES_PER_STAGE = 200
-
-
-def exercise_or_none(exercise_uuid):
-    return current_course().deliberations_by_uuid.get(exercise_uuid)
-
-
-# -- where a reader stands ------------------------------------------------------------------------
-
-@dataclass
-class Place:
-    """What the exercise's card shows its reader."""
-
-    cohort: Cohort | None = None
-    settings: Settings | None = None
-    attempt: DeliberationAttempt | None = None
-    group: DeliberationGroup | None = None
-    choices: list = field(default_factory=list)  # groups the reader may join
-    why_not: str = ""  # why the reader cannot start, if they cannot
-    teaching: list = field(default_factory=list)  # a tutor's cohorts that study the exercise
-
-
-def place_of(user, exercise):
-    if not exercise.uuid:
-        return Place(why_not="This exercise cannot be started yet: its file has no valid uuid.")
-    if not user.is_authenticated:
-        return Place(why_not="Sign in to take part.")
-    cohort = student_cohort(user, exercise)
-    if cohort is None and user.is_tutor:
-        course = current_course()
-        teaching = [c for c in user.cohorts(Role.TUTOR.value)
-                    if exercise.module in course.modules_for_levels([c.level_id])]
-        return Place(why_not="Tutors set the exercise up and see students' work from their cohorts' pages.",
-                     teaching=teaching)
-    if cohort is None:
-        return Place(why_not="You can take part once you are enrolled in a cohort that studies this module.")
-    settings = settings_for(exercise, cohort)
-    place = Place(cohort=cohort, settings=settings)
-    if settings.mode == "solo":
-        place.attempt = solo_attempt(user.id, exercise, cohort)
-        return place
-    place.group = group_of(user.id, exercise, cohort)
-    if place.group is not None:
-        place.attempt = db.session.scalar(sa.select(DeliberationAttempt).where(
-            DeliberationAttempt.group_id == place.group.id))
-        return place
-    if settings.self_select:
-        place.choices = groups_of(exercise, cohort)
-        if not place.choices:
-            place.why_not = "Your tutor has not set up the groups yet."
-    else:
-        place.why_not = "Your tutor has not put you in a group yet."
-    return place
-
-
-def solo_attempt(user_id, exercise, cohort):
-    return db.session.scalar(sa.select(DeliberationAttempt).where(
-        DeliberationAttempt.exercise_uuid == exercise.uuid, DeliberationAttempt.cohort_id == cohort.id,
-        DeliberationAttempt.user_id == user_id))
-
-
-def start(user, exercise):
-    """The reader's attempt (their own or their group's), made if needed; ``DeliberationError`` if none."""
-    place = place_of(user, exercise)
-    if place.attempt is not None:
-        return place.attempt
-    if place.cohort is None or (place.settings.mode == "group" and place.group is None):
-        raise DeliberationError(place.why_not or "Choose a group first.")
-    attempt = DeliberationAttempt(exercise_uuid=exercise.uuid, cohort_id=place.cohort.id)
-    if place.group is not None:
-        attempt.group_id = place.group.id
-    else:
-        attempt.user_id = user.id
-    db.session.add(attempt)
-    try:
-        db.session.flush()
-        _seed_options(attempt, exercise, user)
-        db.session.commit()
-    except IntegrityError:  # started twice at once (a double click, or two group members)
-        db.session.rollback()
-        return place_of(user, exercise).attempt
-    return attempt
-
-
-def _seed_options(attempt, exercise, user):
-    """An options stage starts with the exercise's options as notes the students then weigh."""
-    for stage in exercise.stages:
-        for option in stage.options:
-            db.session.add(DeliberationNote(attempt_id=attempt.id, stage_id=stage.id, kind="option", author_id=None,
-                                            values=json.dumps({"title": option.title,
-                                                               "description": option.description})))
-
-
-def is_member(attempt, user):
-    """True if ``user`` is the attempt's student or in its group."""
-    if attempt.user_id is not None:
-        return attempt.user_id == user.id
-    return any(m.user_id == user.id for m in attempt.group.members)
-
-
-# -- state ------------------------------------------------------------------------------------------
-
-@dataclass
-class State:
-    """An attempt's content, loaded in a few queries."""
-
-    fields: dict  # {stage id: {name: value}}
-    notes: dict  # {stage id: [DeliberationNote]}
-    dots: dict  # {note id: total dots}
-    my_dots: dict  # {note id: the viewer's dots}
-    comments: dict  # {(stage id, note id or None): [DeliberationComment]}
-
-    def field(self, stage_id, name, default=""):
-        return self.fields.get(stage_id, {}).get(name, default)
-
-    def notes_of(self, stage_id):
-        return self.notes.get(stage_id, [])
-
-    def notes_of_kind(self, kind):
-        return [n for notes in self.notes.values() for n in notes if n.kind == kind]
-
-    def scenario(self, stage_id):
-        return self.field(stage_id, SCENARIO_FIELD, None)
-
-
-def load_state(attempt, viewer_id=None):
-    fields = {}
-    for row in db.session.scalars(sa.select(DeliberationField).where(DeliberationField.attempt_id == attempt.id)):
-        fields.setdefault(row.stage_id, {})[row.name] = row.data
-    notes = {}
-    for note in db.session.scalars(sa.select(DeliberationNote).where(
-            DeliberationNote.attempt_id == attempt.id, DeliberationNote.deleted.is_(False))
-            .order_by(DeliberationNote.id)):
-        notes.setdefault(note.stage_id, []).append(note)
-    dots, mine = {}, {}
-    for row in db.session.scalars(sa.select(DeliberationDot).where(DeliberationDot.attempt_id == attempt.id)):
-        dots[row.note_id] = dots.get(row.note_id, 0) + row.count
-        if row.user_id == viewer_id:
-            mine[row.note_id] = row.count
-    comments = {}
-    for row in db.session.scalars(sa.select(DeliberationComment).where(
-            DeliberationComment.attempt_id == attempt.id).order_by(DeliberationComment.id)):
-        comments.setdefault((row.stage_id, row.note_id), []).append(row)
-    return State(fields, notes, dots, mine, comments)
-
-
-def completeness(exercise, state):
-    """``[(stage, missing message or "")]``: what each stage still needs before a submit."""
-    result = []
-    for stage in exercise.stages:
-        missing = []
-        for spec in stage.type.fields:
-            if spec.required and state.field(stage.id, spec.name) in ("", None):
-                missing.append(spec.label.rstrip("?"))
-        count = len(state.notes_of(stage.id))
-        if stage.note is not None and count < stage.min_notes:
-            missing.append(f"at least {stage.min_notes} {stage.note.plural if stage.min_notes > 1 else stage.note.label}"
-                           f" (you have {count})")
-        if stage.note is not None:
-            for note in state.notes_of(stage.id):
-                data = note.data
-                unset = [s.label for s in stage.note.fields if s.required and data.get(s.name) in ("", None)]
-                if unset:
-                    title = str(data.get(stage.note.title_field) or stage.note.label)[:40]
-                    missing.append(f"“{unset[0]}” for “{title}”")
-                    break
-        result.append((stage, "; ".join(missing)))
-    return result
-
-
-# -- changes ------------------------------------------------------------------------------------------
-
-def _require_draft(attempt):
-    if attempt.status != DRAFT:
-        raise DeliberationError("This attempt has been submitted, so it can no longer change.")
-
-
-def _next_revision(attempt):
-    """Take the attempt's next revision number (atomic, so two editors never share one)."""
-    revision = db.session.execute(
-        sa.update(DeliberationAttempt).where(DeliberationAttempt.id == attempt.id)
-        .values(revision=DeliberationAttempt.revision + 1, saved_at=utcnow())
-        .returning(DeliberationAttempt.revision)).scalar_one()
-    return revision
-
-
-def save_fields(attempt, exercise, stage, values, user):
-    """Store the stage's answers in ``values`` (``{name: raw}``); returns ``{name: error}`` for bad ones.
-
-    Good values are stored even when others are bad, so nothing typed is lost.
-    """
-    _require_draft(attempt)
-    errors, clean = {}, {}
-    for name, raw in values.items():
-        spec = stage.type.field(name)
-        if spec is None:
-            continue
-        try:
-            clean[name] = clean_value(spec, raw, exercise.role_names)
-        except ValueError as error:
-            errors[name] = str(error)
-    if clean:
-        revision = _next_revision(attempt)
-        for name, value in clean.items():
-            _put_field(attempt, stage.id, name, value, revision, user)
-        db.session.commit()
-    return errors
-
-
-def _put_field(attempt, stage_id, name, value, revision, user):
-    user_id = user.id  # read first: loading an expired user must not flush a half-made row
-    row = db.session.scalar(sa.select(DeliberationField).where(
-        DeliberationField.attempt_id == attempt.id, DeliberationField.stage_id == stage_id,
-        DeliberationField.name == name))
-    if row is None:
-        row = DeliberationField(attempt_id=attempt.id, stage_id=stage_id, name=name)
-        db.session.add(row)
-    row.value, row.revision, row.updated_by_id, row.updated_at = json.dumps(value), revision, user_id, utcnow()
-
-
-def _note_values(exercise, stage, raw, attempt, current=None):
-    """Checked note values: ``(values, errors)``; missing keys keep ``current``'s."""
-    kind = stage.note
-    link_ids = set()
-    if kind.links_to:
-        link_ids = set(db.session.scalars(sa.select(DeliberationNote.id).where(
-            DeliberationNote.attempt_id == attempt.id, DeliberationNote.kind == kind.links_to,
-            DeliberationNote.deleted.is_(False))))
-    values, errors = dict(current or {}), {}
-    for spec in kind.fields:
-        if spec.name not in raw:
-            continue
-        try:
-            values[spec.name] = clean_value(spec, raw[spec.name], exercise.role_names, link_ids)
-        except ValueError as error:
-            errors[spec.name] = str(error)
-    return values, errors
-
-
-def add_note(attempt, exercise, stage, raw, user):
-    """A new note in ``stage``; ``(note, errors)`` — no note is made while a required value is missing."""
-    _require_draft(attempt)
-    if stage.note is None:
-        raise DeliberationError("This stage has no notes.")
-    values, errors = _note_values(exercise, stage, raw, attempt)
-    for spec in stage.note.fields:
-        if spec.required and values.get(spec.name) in ("", None) and spec.name not in errors:
-            errors[spec.name] = f"Fill in “{spec.label}”."
-    if errors:
-        return None, errors
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(DeliberationNote).where(
-        DeliberationNote.attempt_id == attempt.id, DeliberationNote.stage_id == stage.id,
-        DeliberationNote.deleted.is_(False)))
-    if count >= MAX_NOTES_PER_STAGE:
-        raise DeliberationError(f"A stage holds at most {MAX_NOTES_PER_STAGE} notes.")
-    revision = _next_revision(attempt)
-    note = DeliberationNote(attempt_id=attempt.id, stage_id=stage.id, kind=stage.note.name, author_id=user.id,
-                            values=json.dumps(values), revision=revision)
-    db.session.add(note)
-    db.session.commit()
-    return note, {}
-
-
-def note_of(attempt, note_id):
-    note = db.session.get(DeliberationNote, note_id)
-    if note is None or note.attempt_id != attempt.id or note.deleted:
-        raise DeliberationError("That note is not in this attempt (it may have been deleted).")
-    return note
-
-
-def update_note(attempt, exercise, stage, note, raw, user):
-    """Change some of a note's values; returns ``{name: error}`` for bad ones (the rest are kept)."""
-    _require_draft(attempt)
-    values, errors = _note_values(exercise, stage, raw, attempt, note.data)
-    for spec in stage.note.fields:
-        if spec.required and spec.name in raw and values.get(spec.name) in ("", None):
-            errors[spec.name] = f"“{spec.label}” cannot be empty."
-            values[spec.name] = note.data.get(spec.name, "")
-    if values != note.data:
-        note.values, note.revision, note.updated_at = json.dumps(values), _next_revision(attempt), utcnow()
-        db.session.commit()
-    return errors
-
-
-def delete_note(attempt, note):
-    _require_draft(attempt)
-    note.deleted, note.revision, note.updated_at = True, _next_revision(attempt), utcnow()
-    db.session.commit()
-
-
-def set_dots(attempt, stage, user, counts):
-    """Replace ``user``'s dots in a prioritise stage with ``{note id: count}`` (at most ``stage.dots``)."""
-    _require_draft(attempt)
-    if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in counts.values()):
-        raise DeliberationError("Dots are whole numbers of 0 or more.", "dots")
-    if not all(str(k).isdigit() for k in counts):
-        raise DeliberationError("Dots go on this attempt's consequences only.", "dots")
-    counts = {int(k): v for k, v in counts.items() if v > 0}
-    if sum(counts.values()) > stage.dots:
-        raise DeliberationError(f"You have {stage.dots} dots to spend; that was {sum(counts.values())}.", "dots")
-    allowed = set(db.session.scalars(sa.select(DeliberationNote.id).where(
-        DeliberationNote.attempt_id == attempt.id, DeliberationNote.kind == "consequence",
-        DeliberationNote.deleted.is_(False))))
-    if set(counts) - allowed:
-        raise DeliberationError("Dots go on this attempt's consequences only.", "dots")
-    db.session.execute(sa.delete(DeliberationDot).where(
-        DeliberationDot.attempt_id == attempt.id, DeliberationDot.stage_id == stage.id,
-        DeliberationDot.user_id == user.id))
-    for note_id, count in counts.items():
-        db.session.add(DeliberationDot(attempt_id=attempt.id, stage_id=stage.id, note_id=note_id, user_id=user.id,
-                                       count=count))
-    _next_revision(attempt)
-    db.session.commit()
-
-
-def attach_scenario(attempt, stage, scenario, user):
-    """Keep a copy of one of ``user``'s saved model runs with the attempt, as the stage's evidence."""
-    _require_draft(attempt)
-    expected = (stage.simulation or {}).get("scenario")
-    if scenario is None or scenario.user_id != user.id or scenario.scenario != expected:
-        raise DeliberationError("Choose one of your saved runs of this model.", "scenario")
-    copy = {"id": scenario.id, "title": scenario.title, "scenario": scenario.scenario,
-            "params": scenario.parameters, "dataset": scenario.dataset_key, "figures": scenario.figures,
-            "model_version": scenario.model_version, "data_version": scenario.data_version,
-            "verified": scenario.verified, "by": user.name}
-    _put_field(attempt, stage.id, SCENARIO_FIELD, copy, _next_revision(attempt), user)
-    db.session.commit()
-
-
-def saved_runs(user, stage):
-    scenario = (stage.simulation or {}).get("scenario")
-    return list(db.session.scalars(sa.select(SavedScenario).where(
-        SavedScenario.user_id == user.id, SavedScenario.scenario == scenario)
-        .order_by(SavedScenario.created_at.desc())))
-
-
-def changes(attempt, since):
-    """What changed after revision ``since``: ``(revision, fields, notes)`` (notes include deleted)."""
-    db.session.refresh(attempt)
-    fields = list(db.session.scalars(sa.select(DeliberationField).where(
-        DeliberationField.attempt_id == attempt.id, DeliberationField.revision > since)))
-    notes = list(db.session.scalars(sa.select(DeliberationNote).where(
-        DeliberationNote.attempt_id == attempt.id, DeliberationNote.revision > since)
-        .order_by(DeliberationNote.id)))
-    return attempt.revision, fields, notes
-
-
-# -- submit, grade, comment -------------------------------------------------------------------------
-
-def submit(attempt, exercise, user):
-    """Submit once every stage is complete; raises ``DeliberationError`` listing what is missing."""
-    if attempt.status != DRAFT:
-        return False
-    missing = [(stage, why) for stage, why in completeness(exercise, load_state(attempt)) if why]
-    if missing:
-        stage, why = missing[0]
-        more = f" (and {len(missing) - 1} more stage{'s' if len(missing) > 2 else ''})" if len(missing) > 1 else ""
-        raise DeliberationError(f"Not yet: stage {stage.number}, {stage.title}, needs {why}{more}.")
-    now = utcnow()
-    done = db.session.execute(sa.update(DeliberationAttempt).where(
-        DeliberationAttempt.id == attempt.id, DeliberationAttempt.status == DRAFT)
-        .values(status=SUBMITTED, submitted_at=now, submitted_by_id=user.id,
-                revision=DeliberationAttempt.revision + 1)).rowcount
-    db.session.commit()
-    db.session.refresh(attempt)
-    return done == 1
-
-
-def grade(attempt, exercise, choices, comment, tutor):
-    attempt.score = exercise.rubric_score(choices)
-    attempt.rubric = json.dumps(choices)
-    attempt.comment = clean_text(comment) or None
-    attempt.graded_by_id, attempt.graded_at = tutor.id, utcnow()
-    db.session.commit()
-
-
-def reopen(attempt):
-    """Send a submitted attempt back to its students as a draft (its grade stays until regraded)."""
-    attempt.status = DRAFT
-    attempt.revision = attempt.revision + 1
-    db.session.commit()
-
-
-def add_comment(attempt, exercise, stage_id, note_id, text, tutor):
-    text = clean_text(text)
-    if not text:
-        raise DeliberationError("Write the comment first.", "text")
-    if len(text) > 5000:
-        raise DeliberationError("A comment has at most 5,000 characters.", "text")
-    if exercise.stage(stage_id) is None:
-        raise DeliberationError("That stage is not in this exercise.")
-    if note_id is not None:
-        note = note_of(attempt, note_id)
-        if note.stage_id != stage_id:
-            raise DeliberationError("That note is in another stage.")
-    db.session.add(DeliberationComment(attempt_id=attempt.id, stage_id=stage_id, note_id=note_id,
-                                       author_id=tutor.id, text=text))
-    db.session.commit()
-
-
-def attempts_in(exercise, cohort):
-    return list(db.session.scalars(sa.select(DeliberationAttempt).where(
-        DeliberationAttempt.exercise_uuid == exercise.uuid, DeliberationAttempt.cohort_id == cohort.id)
-        .order_by(DeliberationAttempt.id)))
-
-
-def attempt_for_student(user_id, exercise, cohort):
-    """The attempt that counts for a student: their own, or their group's."""
-    attempt = solo_attempt(user_id, exercise, cohort)
-    if attempt is not None:
-        return attempt
-    group = group_of(user_id, exercise, cohort)
-    if group is None:
-        return None
-    return db.session.scalar(sa.select(DeliberationAttempt).where(DeliberationAttempt.group_id == group.id))
-
-
-def grades_in(cohort, exercises):
-    """``{(user id, exercise uuid): attempt}`` for every student of ``cohort`` with an attempt."""
-    uuids = [e.uuid for e in exercises]
-    if not uuids:
-        return {}
-    result = {}
-    attempts = db.session.scalars(sa.select(DeliberationAttempt).where(
-        DeliberationAttempt.cohort_id == cohort.id, DeliberationAttempt.exercise_uuid.in_(uuids)))
-    for attempt in attempts:
-        for user in attempt.owners:
-            result[(user.id, attempt.exercise_uuid)] = attempt
-    return result
+from .opinions import add_statement, my_votes, set_statement_hidden, statements, vote, vote_table
+
+__all__ = [
+    "DeliberationError",
+    # attempts
+    "Place", "State", "add_comment", "attempt_for_student", "attempts_in", "completeness", "exercise_or_none",
+    "grade", "grades_in", "is_member", "load_state", "place_of", "reopen", "solo_attempt", "start", "submit",
+    # drafts
+    "MAX_NOTES_PER_STAGE", "SCENARIO_FIELD", "add_note", "attach_scenario", "changes", "delete_note", "note_of",
+    "save_fields", "saved_runs", "set_dots", "update_note",
+    # groups
+    "Settings", "add_group", "delete_group", "group_of", "groups_of", "make_groups", "place_in_group", "pseudonym",
+    "remove_from_groups", "save_settings", "settings_for", "shown_name", "student_cohort",
+    # opinions
+    "add_statement", "my_votes", "set_statement_hidden", "statements", "vote", "vote_table",
+]

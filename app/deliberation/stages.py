@@ -9,6 +9,7 @@ is one ``StageType`` here plus, if it draws something, a partial in
 from dataclasses import dataclass, field
 
 from ..inputs import clean_text
+from ..registry import Registry
 
 MAX_TEXT = 2000  # characters in a long answer
 MAX_LINE = 200  # characters in a one-line answer
@@ -121,7 +122,8 @@ MITIGATION = NoteKind("mitigation", "mitigation", "mitigations", (
 
 SCORE_HELP = "0 none at all, 5 exemplary, as things stand with your mitigations."
 
-STAGE_TYPES = {stage.name: stage for stage in (
+STAGE_TYPES = Registry("stage type")  # declared as data: each StageType added below
+for _stage in (
     StageType("purpose", "Purpose and public value", "Say what the project is for and whose value it creates.", (
         Field("goal", "What problem or goal is this for?", required=True),
         Field("public_value", "What public value would it create, and for whom?", required=True),
@@ -162,7 +164,8 @@ STAGE_TYPES = {stage.name: stage for stage in (
                   Field("stance_after", "And now?", "scale", "", ("Opposed", "Supported"), required=True),
                   Field("stance_change", "How and why did your view move (or not)?", required=True),
               )),
-)}
+):
+    STAGE_TYPES.add(_stage)
 
 STAGE_KEYS = {"type", "id", "title", "prompt", "min_notes", "simulation"}
 
@@ -191,7 +194,7 @@ DEFAULT_RUBRIC = [
 
 def notes_kind(name):
     """The ``NoteKind`` called ``name`` (for links between stages)."""
-    return next((s.note for s in STAGE_TYPES.values() if s.note and s.note.name == name), None)
+    return next((s.note for s in STAGE_TYPES if s.note and s.note.name == name), None)
 
 
 def clean_value(spec, value, roles=(), note_ids=()):

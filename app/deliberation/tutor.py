@@ -11,13 +11,13 @@ from flask_login import current_user
 
 from ..content import current_course
 from ..extensions import db
-from ..models import DeliberationAttempt, DeliberationGroup, DeliberationStatement, User
+from ..forms import rubric_choices
+from ..models import STAFF, DeliberationAttempt, DeliberationGroup, DeliberationStatement, User
 from ..models.deliberation import SUBMITTED
 from ..security import allow_plot_styles, roles, taught_cohort
 from . import bp, opinion_map, service
 from .forms import AutoGroupsForm, GroupForm, SettingsForm, grade_form
 
-TUTORS = ("tutor", "admin")
 # One colour and one marker per opinion group, so the map never relies on colour alone; each
 # colour is at least 3:1 against white.
 GROUP_STYLES = (("#0f5c63", "circle"), ("#c25700", "square"), ("#6b3fa0", "triangle"),
@@ -25,9 +25,6 @@ GROUP_STYLES = (("#0f5c63", "circle"), ("#c25700", "square"), ("#6b3fa0", "trian
 
 
 # -- what the tutor may see -----------------------------------------------------------------
-
-cohort_for_tutor = taught_cohort
-
 
 def cohort_exercises(cohort):
     return current_course().deliberations_for_levels([cohort.level_id])
@@ -53,7 +50,7 @@ def real_name(user):
 
 
 def exercise_args(cohort_id, exercise_uuid):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     return cohort, cohort_exercise(cohort, exercise_uuid)
 
 
@@ -65,9 +62,9 @@ def _to_overview(cohort, exercise, anchor=""):
 # -- the cohort's exercises -----------------------------------------------------------------
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_exercises(cohort_id):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     rows = []
     for exercise in cohort_exercises(cohort):
         attempts = service.attempts_in(exercise, cohort)
@@ -101,13 +98,13 @@ def _overview(cohort, exercise, settings_form=None, group_form=None, auto_form=N
 
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_overview(cohort_id, exercise_uuid):
     return _overview(*exercise_args(cohort_id, exercise_uuid))
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/settings")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_settings(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     form = SettingsForm()
@@ -123,7 +120,7 @@ def tutor_settings(cohort_id, exercise_uuid):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/groups")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_add_group(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     form = GroupForm()
@@ -139,7 +136,7 @@ def tutor_add_group(cohort_id, exercise_uuid):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/groups/auto")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_auto_groups(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     form = AutoGroupsForm()
@@ -154,7 +151,7 @@ def tutor_auto_groups(cohort_id, exercise_uuid):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/groups/members")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_move_member(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     student = db.session.get(User, request.form.get("user_id", type=int) or 0)
@@ -180,7 +177,7 @@ def _group(cohort, exercise, group_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/groups/<int:group_id>/delete")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_delete_group(cohort_id, exercise_uuid, group_id):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     group = _group(cohort, exercise, group_id)
@@ -221,16 +218,16 @@ def _to_attempt(cohort, attempt, anchor=""):
 
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/attempts/<int:attempt_id>")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_attempt(cohort_id, attempt_id):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     return _attempt_page(cohort, *cohort_attempt(cohort, attempt_id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/attempts/<int:attempt_id>/comments")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_comment(cohort_id, attempt_id):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     attempt, exercise = cohort_attempt(cohort, attempt_id)
     stage = exercise.stage(request.form.get("stage_id", ""))
     if stage is None:
@@ -248,16 +245,15 @@ def tutor_comment(cohort_id, attempt_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/attempts/<int:attempt_id>/grade")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_grade(cohort_id, attempt_id):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     attempt, exercise = cohort_attempt(cohort, attempt_id)
     form = grade_form(exercise, attempt, formdata=request.form)
     if attempt.is_draft:
         form.form_errors.append("Only a submitted attempt can be graded.")
     elif form.validate():
-        choices = {index: field.data for index, field in enumerate(form.criteria)}
-        service.grade(attempt, exercise, choices, form.comment.data or "", current_user)
+        service.grade(attempt, exercise, rubric_choices(form), form.comment.data or "", current_user)
         waiting = [a for a in service.attempts_in(exercise, cohort)
                    if a.status == SUBMITTED and a.score is None]
         if waiting:
@@ -271,9 +267,9 @@ def tutor_grade(cohort_id, attempt_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/attempts/<int:attempt_id>/reopen")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_reopen(cohort_id, attempt_id):
-    cohort = cohort_for_tutor(cohort_id)
+    cohort = taught_cohort(cohort_id)
     attempt, _ = cohort_attempt(cohort, attempt_id)
     if attempt.is_draft:
         flash("This attempt is already a draft the students can change.", "info")
@@ -286,7 +282,7 @@ def tutor_reopen(cohort_id, attempt_id):
 # -- comparison -----------------------------------------------------------------------------
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/compare")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_compare(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     attempts = service.attempts_in(exercise, cohort)
@@ -307,7 +303,7 @@ def _opinion_stages(exercise):
 
 
 @bp.get("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/opinions")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_opinions(cohort_id, exercise_uuid):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     rows = [s for stage in _opinion_stages(exercise) for s in service.statements(exercise, stage, cohort, True)]
@@ -325,7 +321,7 @@ def tutor_opinions(cohort_id, exercise_uuid):
 
 
 @bp.post("/cohorts/<int:cohort_id>/deliberations/<exercise_uuid>/statements/<int:statement_id>/hide")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_hide_statement(cohort_id, exercise_uuid, statement_id):
     cohort, exercise = exercise_args(cohort_id, exercise_uuid)
     statement = db.session.get(DeliberationStatement, statement_id)

@@ -15,8 +15,9 @@ from ..extensions import db
 from ..live import kinds
 from ..live import service as live_service
 from ..live.access import runs
-from ..models import Cohort, DiscussionTopic, LivePost
+from ..models import DiscussionTopic, LivePost
 from ..models.user import utcnow
+from ..security import taught_cohorts
 
 UNTHEMED = "Not yet themed"
 
@@ -48,10 +49,7 @@ def text_activities(session):
 def cohort_choices(user, session):
     """The cohorts ``user`` may carry the session into (those they teach; admins, any), with the
     session's own cohort first."""
-    if user.is_admin:
-        cohorts = list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
-    else:
-        cohorts = sorted((c for c in user.cohorts() if user.teaches(c)), key=lambda c: c.name)
+    cohorts = taught_cohorts(user)
     if session.cohort is not None and session.cohort in cohorts:
         cohorts.remove(session.cohort)
         cohorts.insert(0, session.cohort)

@@ -13,12 +13,10 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..live.access import run_or_404
-from ..models import Cohort, DiscussionPost, DiscussionTopic
+from ..models import STAFF, Cohort, DiscussionPost, DiscussionTopic
 from ..security import roles, signed_in
 from . import bp, from_live, service, validation
 from .service import DiscussionError
-
-TUTORS = ("tutor", "admin")
 
 
 def new_key():
@@ -240,14 +238,14 @@ MODERATED = {"pin": "{what} is pinned to the top of the list.", "unpin": "{what}
 # -- from a live session ----------------------------------------------------------------------
 
 @bp.get("/live/<code>/to-discussion")
-@roles(*TUTORS)
+@roles(*STAFF)
 def live_notes_form(code):
     session = run_or_404(code)
     return render_template("discussions/from_live.html", session=session, form_values=None, existing=[])
 
 
 @bp.post("/live/<code>/to-discussion")
-@roles(*TUTORS)
+@roles(*STAFF)
 def live_notes_to_topics(code):
     session = run_or_404(code)
     activities, cohort, names, errors = from_live.check_form(session, current_user, request.form)

@@ -5,8 +5,6 @@ from flask_login import current_user
 
 from . import service
 
-TUTORS = ("tutor", "admin")
-
 
 def cookie_name(session):
     return f"leadup_live_{session.id}"

@@ -6,7 +6,6 @@ through Redis (``LIVE_REDIS_URL``) the streams of every other worker or host. Th
 the truth: a waiting stream also looks at the table every second, so without Redis several
 workers still agree, only a little later, and a stream that reconnects replays what it missed.
 """
-import json
 import threading
 import time
 from typing import NamedTuple
@@ -34,7 +33,7 @@ def record(session_id, type_, payload):
     """
     db.session.execute(sa.select(LiveSession.id).where(LiveSession.id == session_id)
                        .with_for_update(key_share=True))
-    event = LiveEvent(session_id=session_id, type=type_, payload=json.dumps(payload, ensure_ascii=False))
+    event = LiveEvent(session_id=session_id, type=type_, payload=payload)
     db.session.add(event)
     return event
 

@@ -1,13 +1,11 @@
 """A live session's record, at any time: every post as CSV, and a readable report.
 
-Learner text goes into a spreadsheet as text (``csv_cell``: no formula runs) and into the
-report escaped by Jinja like everywhere else."""
-import csv
-import io
+Learner text goes into a spreadsheet as text (``app.csv_export``: no formula runs) and into
+the report escaped by Jinja like everywhere else."""
 import json
-import re
 
-from ..quizzes.gradebook import csv_cell
+from .. import text
+from ..csv_export import csv_response
 from . import service
 
 HEADER = ["Activity", "Kind", "Table", "Participant", "Text", "Value (JSON)", "Votes", "Theme", "Hidden",
@@ -26,18 +24,14 @@ def rows(session):
                    post.id, post.merged_into_id or ""]
 
 
-def csv_text(session):
-    """The CSV, with a byte-order mark so that Excel reads it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in rows(session):
-        writer.writerow([csv_cell(value) for value in row])
-    return "\ufeff" + out.getvalue()
+def csv_download(session):
+    """Every post as a CSV download (``app.csv_export``: guarded cells, the BOM, no-store)."""
+    return csv_response(filename(session, "csv"), HEADER, rows(session))
 
 
 def slug(session):
-    return re.sub(r"[^a-z0-9]+", "-", session.title.lower()).strip("-")[:50].rstrip("-") or "session"
+    """The session's title as a file name's part."""
+    return text.slug(session.title, 50, "session")
 
 
 def filename(session, ext):

@@ -15,11 +15,11 @@
         options: [First wave, Second wave, Third wave]   # a YAML list: one option per line
         multiple: false
 
-A kind's settings are checked by the kind itself (``settings(form)``, as from the tutor's add
-form): a YAML list becomes one line per item, ``true`` becomes ``"1"``. Every problem names the
-file and line; a plan with problems cannot be started. ``flask course check`` reports them.
+A kind's settings are checked by the kind itself, with the same ``from_config(data)`` that
+checks the tutor's add form (a YAML list where the form has one item a line, true or false
+where it has a checkbox). Every problem names the file and line; a plan with problems cannot be
+started. ``flask course check`` reports them.
 """
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ..content.model import Problem
 from ..extensions import db
 from ..inputs import InputError, clean_text, read_int
 from ..models.live import LiveActivity
+from ..registry import ConfigError
 from . import events, kinds, service
 
 SUFFIX = ".workshop.yaml"
@@ -70,26 +71,6 @@ class Plans(dict):
     def __init__(self):
         super().__init__()
         self.problems = []
-
-
-class PlanForm(dict):
-    """A plan activity's settings as a tutor's form: what ``LiveKind.settings(form)`` reads."""
-
-    def __init__(self, values):
-        super().__init__({key: self._text(value) for key, value in values.items()})
-        self._lists = {key: [self._text(v) for v in value] if isinstance(value, list) else [self[key]]
-                       for key, value in values.items()}
-
-    @staticmethod
-    def _text(value):
-        if isinstance(value, bool):
-            return "1" if value else ""
-        if isinstance(value, list):
-            return "\n".join(PlanForm._text(item) for item in value)
-        return "" if value is None else str(value)
-
-    def getlist(self, key):
-        return list(self._lists.get(key, []))
 
 
 def load_plans(course_dir):
@@ -175,14 +156,15 @@ def _activities(data, problems):
         title = _text(item, "title", problems, required=True, limit=200)
         prompt = _text(item, "prompt", problems, limit=1000)
         minutes = _number(item, "minutes", 0, MAX_MINUTES, problems)
-        extra = {key: value for key, value in item.items() if key not in ACTIVITY_KEYS}
-        settings, errors = kind.settings(PlanForm(extra))
-        for name, message in errors.items():
-            problems.append((item.line_of(name), f"activity {number} ({kind.name}): {message}"))
-        for name in extra:
-            if not errors and name not in settings:
-                problems.append((item.line_of(name), f"activity {number}: unknown setting '{name}' for a "
-                                                     f"{kind.name} (it has: {', '.join(settings) or 'none'})"))
+        extra = yaml_lines.LinedDict({key: value for key, value in item.items() if key not in ACTIVITY_KEYS})
+        extra.line, extra.key_lines = item.line, item.key_lines
+        settings = {}
+        try:
+            settings = kind.from_config(extra)
+            kind.check_keys(extra, settings)
+        except ConfigError as error:
+            where = f"activity {number}" if error.field not in kind.fields else f"activity {number} ({kind.name})"
+            problems.append((error.line or item.line, f"{where}: {error.message}"))
         activities.append(PlanActivity(kind=kind.name, title=title, prompt=prompt, minutes=minutes,
                                        settings=settings, line=at))
     return activities
@@ -196,7 +178,7 @@ def start(owner, plan, cohort=None):
         # the plan's texts were cleaned and checked when it was read (``load``) or stored (a session)
         settings = dict(item.settings, prompt=item.prompt, minutes=item.minutes)
         activity = LiveActivity(session=session, kind=item.kind, title=item.title, position=position,
-                                config=json.dumps(settings, ensure_ascii=False))
+                                config=settings)
         db.session.add(activity)
         db.session.flush()
         events.record(session.id, "activity-added", {"id": activity.id})

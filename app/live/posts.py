@@ -6,7 +6,6 @@ A post carries an idempotency key made on the phone: a post resent after a dropp
 is the same post, stored once. What differs between activity types (one answer each, votes as
 dots or upvotes, merging, themes) is declared by the type (``kinds.LiveKind``).
 """
-import json
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +57,7 @@ def submit(participant, activity, form, key):
         db.session.add(post)
     post.participant_id = participant.id  # a table's answer is the last member's who sent it
     post.idempotency_key, post.table_id, post.text, post.colour = key, participant.table_id, text, colour
-    post.value, post.updated_at = json.dumps(value), now
+    post.value, post.updated_at = value, now
     try:
         db.session.flush()
     except IntegrityError:  # the same answer arrived twice at once: the other request stored it

@@ -1,7 +1,6 @@
 """Live sessions and their activities: create, codes, go live, results shown or hidden, timer,
 close. Every change is stored with its event in one commit, then announced
 (``events.commit_and_announce``), so no screen misses it and a restart loses nothing."""
-import json
 import secrets
 from datetime import timedelta
 
@@ -11,6 +10,7 @@ from ..extensions import db
 from ..inputs import read_int, read_number, read_text
 from ..models.live import CLOSED, LiveActivity, LiveSession, LiveTable
 from ..models.user import utcnow
+from ..registry import ConfigError
 from . import kinds
 from .errors import LiveError, read
 from .events import commit_and_announce
@@ -58,13 +58,13 @@ def add_activity(session, kind_name, title, prompt="", form=None):
     if not title:
         raise LiveError("Give the activity a title.", "title")
     prompt = read(read_text, prompt, "prompt", MAX_PROMPT, label="The prompt")
-    settings, errors = kind.settings(form or {})
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise LiveError(message, field)
+    try:
+        settings = kind.from_config(kind.form_data(form or {}))
+    except ConfigError as error:
+        raise LiveError(error.message, error.field) from None
     settings["prompt"] = prompt
     activity = LiveActivity(session=session, kind=kind.name, title=title, position=len(session.activities) + 1,
-                            config=json.dumps(settings, ensure_ascii=False))
+                            config=settings)
     db.session.add(activity)
     db.session.flush()
     commit_and_announce(session.id, "activity-added", {"id": activity.id})
@@ -89,7 +89,7 @@ def group_board(activity, by):
         raise LiveError("Group a board by table or by theme.", "by")
     settings = activity.settings
     settings["group_by"] = by
-    activity.config = json.dumps(settings, ensure_ascii=False)
+    activity.config = settings
     commit_and_announce(activity.session_id, "results", {"activity": activity.id, "hidden": activity.results_hidden})
 
 

@@ -3,27 +3,24 @@ moderation and export."""
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..csv_export import attachment
 from ..extensions import db
-from ..models import Cohort
+from ..models import STAFF, Cohort
 from ..models.live import LiveActivity, LiveParticipant, LivePost, LiveSession
-from ..security import allow_plot_styles, roles
+from ..security import allow_plot_styles, roles, taught_cohorts
 from . import bp, charts, events, export, kinds, plans, service
-from .access import TUTORS, run_or_404, runs
+from .access import run_or_404, runs
 from .errors import LiveError
 from .qr import join_qr
 
 # -- the tutor ------------------------------------------------------------------------------------
 
 @bp.get("/live")
-@roles(*TUTORS)
+@roles(*STAFF)
 def index():
     sessions = db.session.scalars(db.select(LiveSession).order_by(LiveSession.id.desc())).all()
     mine = [s for s in sessions if runs(s, current_user)]
-    return render_template("live/index.html", sessions=mine, cohorts=_taught_cohorts(), errors={}, sent={})
-
-
-def _taught_cohorts():
-    return [c for c in db.session.scalars(db.select(Cohort).order_by(Cohort.name)) if current_user.teaches(c)]
+    return render_template("live/index.html", sessions=mine, cohorts=taught_cohorts(current_user), errors={}, sent={})
 
 
 def _chosen_cohort():
@@ -33,7 +30,7 @@ def _chosen_cohort():
 
 
 @bp.post("/live")
-@roles(*TUTORS)
+@roles(*STAFF)
 def create():
     cohort = _chosen_cohort()
     errors = {}
@@ -44,13 +41,13 @@ def create():
                                          tables_chosen=request.form.get("tables_chosen", "1") == "1")
     except LiveError as error:
         errors[error.field or "title"] = error.message  # the form again, with what the tutor typed
-        return render_template("live/index.html", sessions=[], cohorts=_taught_cohorts(), errors=errors,
+        return render_template("live/index.html", sessions=[], cohorts=taught_cohorts(current_user), errors=errors,
                                sent=request.form), 400
     return redirect(url_for("live.control", code=session.code))
 
 
 @bp.get("/live/<code>/control")
-@roles(*TUTORS)
+@roles(*STAFF)
 def control(code):
     session = run_or_404(code)
     activity = service.live_activity(session)
@@ -61,7 +58,7 @@ def control(code):
                            results=results, charts=charts.chart_for(activity, results) if activity else [],
                            merged_into=service.merged_into(activity) if activity else {},
                            participants=_participants(session), kinds=kinds.choices(), kind_types=kinds.registered(),
-                           cohorts=_taught_cohorts(),
+                           cohorts=taught_cohorts(current_user),
                            join_url=url_for("live.join_page", code=session.code, _external=True))
 
 
@@ -75,7 +72,7 @@ def _back(session, anchor=""):
 
 
 @bp.post("/live/<code>/activities")
-@roles(*TUTORS)
+@roles(*STAFF)
 def add_activity(code):
     session = run_or_404(code)
     try:
@@ -108,7 +105,7 @@ def _post(session, post_id):
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/live")
-@roles(*TUTORS)
+@roles(*STAFF)
 def go_live(code, activity_id):
     session = run_or_404(code)
     service.go_live(session, _activity(session, activity_id) if activity_id else None)
@@ -116,7 +113,7 @@ def go_live(code, activity_id):
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/results")
-@roles(*TUTORS)
+@roles(*STAFF)
 def results(code, activity_id):
     session = run_or_404(code)
     service.set_results_hidden(_activity(session, activity_id), request.form.get("hidden") == "1")
@@ -124,7 +121,7 @@ def results(code, activity_id):
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/group")
-@roles(*TUTORS)
+@roles(*STAFF)
 def group_board(code, activity_id):
     session = run_or_404(code)
     try:
@@ -135,7 +132,7 @@ def group_board(code, activity_id):
 
 
 @bp.post("/live/<code>/posts/<int:post_id>/moderate")
-@roles(*TUTORS)
+@roles(*STAFF)
 def moderate(code, post_id):
     session = run_or_404(code)
     post = _post(session, post_id)
@@ -153,7 +150,7 @@ def moderate(code, post_id):
 
 
 @bp.post("/live/<code>/merge")
-@roles(*TUTORS)
+@roles(*STAFF)
 def merge(code):
     """Fold the ticked notes (``post``) into the note whose button was pressed (``into``)."""
     session = run_or_404(code)
@@ -172,7 +169,7 @@ def merge(code):
 
 
 @bp.post("/live/<code>/close")
-@roles(*TUTORS)
+@roles(*STAFF)
 def close(code):
     session = run_or_404(code)
     service.close(session)
@@ -181,7 +178,7 @@ def close(code):
 
 
 @bp.get("/live/<code>/projector")
-@roles(*TUTORS)
+@roles(*STAFF)
 def projector(code):
     session = run_or_404(code)
     activity = service.live_activity(session)
@@ -216,7 +213,7 @@ def live_timer(activity):
 
 
 @bp.post("/live/plans/start")
-@roles(*TUTORS)
+@roles(*STAFF)
 def start_plan():
     plan = plans.load_plans(current_app.config["COURSE_DIR"]).get(request.form.get("plan", ""))
     if plan is None:
@@ -229,17 +226,17 @@ def start_plan():
 
 
 @bp.get("/live/<code>/plan.yaml")
-@roles(*TUTORS)
+@roles(*STAFF)
 def plan_file(code):
     """The session's tables and activities as a workshop plan file, to keep for next year."""
     session = run_or_404(code)
     name = export.slug(session) + plans.SUFFIX
     return Response(plans.to_yaml(plans.from_session(session)), mimetype="application/x-yaml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": attachment(name)})
 
 
 @bp.post("/live/<code>/again")
-@roles(*TUTORS)
+@roles(*STAFF)
 def run_again(code):
     """A new session with this one's tables and activities (none of its notes), for another cohort."""
     session = run_or_404(code)
@@ -251,7 +248,7 @@ def run_again(code):
 
 
 @bp.post("/live/<code>/activities/<int:activity_id>/timer")
-@roles(*TUTORS)
+@roles(*STAFF)
 def timer(code, activity_id):
     session = run_or_404(code)
     activity = _activity(session, activity_id)
@@ -267,7 +264,7 @@ def _participant_of(session, participant_id):
 
 
 @bp.post("/live/<code>/participants/<int:participant_id>/table")
-@roles(*TUTORS)
+@roles(*STAFF)
 def assign_table(code, participant_id):
     session = run_or_404(code)
     participant = _participant_of(session, participant_id)
@@ -279,7 +276,7 @@ def assign_table(code, participant_id):
 
 
 @bp.post("/live/<code>/participants/<int:participant_id>/remove")
-@roles(*TUTORS)
+@roles(*STAFF)
 def remove_participant(code, participant_id):
     session = run_or_404(code)
     participant = _participant_of(session, participant_id)
@@ -289,7 +286,7 @@ def remove_participant(code, participant_id):
 
 
 @bp.post("/live/<code>/tables")
-@roles(*TUTORS)
+@roles(*STAFF)
 def add_table(code):
     session = run_or_404(code)
     try:
@@ -300,22 +297,19 @@ def add_table(code):
 
 
 @bp.get("/live/<code>/export.csv")
-@roles(*TUTORS)
+@roles(*STAFF)
 def export_csv(code):
-    session = run_or_404(code)
-    response = Response(export.csv_text(session), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename(session, "csv")}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return export.csv_download(run_or_404(code))
 
 
 @bp.get("/live/<code>/report")
-@roles(*TUTORS)
+@roles(*STAFF)
 def report(code):
     session = run_or_404(code)
     sections = export.report(session)
     allow_plot_styles()  # each activity's charts
     return render_template("live/report.html", session=session, sections=sections,
-                           participants=_participants(session), kinds=kinds.choices(), cohorts=_taught_cohorts(),
+                           participants=_participants(session), kinds=kinds.choices(),
+                           cohorts=taught_cohorts(current_user),
                            report_charts={s["activity"].id: charts.chart_for(s["activity"], s["results"])
                                           for s in sections if s["all_posts"]})

@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..forms import CleanForm
-from ..models import Role
+from ..models import ROLES
 
 
 class CohortForm(CleanForm):
@@ -31,5 +31,5 @@ class AddTutorForm(CleanForm):
 class UserForm(CleanForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(role, role.title()) for role in ROLES])
     submit = SubmitField("Create account")

@@ -6,23 +6,21 @@ from wtforms.fields.choices import SelectChoice
 from ..content import current_course
 from ..extensions import db
 from ..main.routes import error_response
-from ..models import Cohort, Invitation, Membership, Role, UnitCompletion, User
-from ..security import require_cohort_tutor, roles
+from ..models import STAFF, Cohort, Invitation, Membership, Role, UnitCompletion, User
+from ..security import roles, taught_cohort, taught_cohorts
 from . import bp
 from .accounts import enrol_class_list, issue_reset_link, summarise
 from .forms import AddTutorForm, CohortForm, EnrolForm, UserForm
 from .roster import parse_roster
 
-TUTORS = ("tutor", "admin")
 NOT_YOURS = ("Only an admin can make a password link for this account. A tutor can make one for a student "
              "only if they teach every cohort the student is in, or made the account and nobody has signed "
              "in with it yet.")
 
 
 def _cohort(cohort_id):
-    cohort = db.session.get(Cohort, cohort_id)
-    require_cohort_tutor(cohort)
-    return cohort
+    """The cohort in the address for its tutors; another tutor's cohort is refused (403)."""
+    return taught_cohort(cohort_id, refuse=403)
 
 
 def _level_choices():
@@ -30,17 +28,13 @@ def _level_choices():
 
 
 @bp.get("/cohorts")
-@roles(*TUTORS)
+@roles(*STAFF)
 def cohorts():
-    if current_user.is_admin:
-        listing = db.session.scalars(sa.select(Cohort).order_by(Cohort.name)).all()
-    else:
-        listing = sorted(current_user.cohorts(Role.TUTOR.value), key=lambda c: c.name)
-    return render_template("manage/cohorts.html", cohorts=listing)
+    return render_template("manage/cohorts.html", cohorts=taught_cohorts(current_user))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
-@roles(*TUTORS)
+@roles(*STAFF)
 def new_cohort():
     form = CohortForm()
     form.level_id.choices = _level_choices()
@@ -59,7 +53,7 @@ def new_cohort():
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@roles(*TUTORS)
+@roles(*STAFF)
 def cohort(cohort_id):
     cohort = _cohort(cohort_id)
     return render_template(
@@ -72,7 +66,7 @@ def cohort(cohort_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrol")
-@roles(*TUTORS)
+@roles(*STAFF)
 def enrol(cohort_id):
     cohort = _cohort(cohort_id)
     form = EnrolForm()
@@ -94,7 +88,7 @@ def enrol(cohort_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/withdraw")
-@roles(*TUTORS)
+@roles(*STAFF)
 def withdraw_invitation(cohort_id, invitation_id):
     cohort = _cohort(cohort_id)
     invitation = db.session.get(Invitation, invitation_id)
@@ -109,7 +103,7 @@ def withdraw_invitation(cohort_id, invitation_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/tutors")
-@roles("admin")
+@roles(Role.ADMIN.value)
 def add_tutor(cohort_id):
     cohort = _cohort(cohort_id)
     form = AddTutorForm()
@@ -129,7 +123,7 @@ def add_tutor(cohort_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
-@roles(*TUTORS)
+@roles(*STAFF)
 def remove_member(cohort_id, user_id):
     cohort = _cohort(cohort_id)
     membership = db.session.scalar(
@@ -145,7 +139,7 @@ def remove_member(cohort_id, user_id):
 
 
 @bp.get("/cohorts/<int:cohort_id>/progress")
-@roles(*TUTORS)
+@roles(*STAFF)
 def cohort_progress(cohort_id):
     cohort = _cohort(cohort_id)
     modules = current_course().modules_for_levels([cohort.level_id])
@@ -157,7 +151,7 @@ def cohort_progress(cohort_id):
 
 
 @bp.post("/users/<int:user_id>/reset-link")
-@roles(*TUTORS)
+@roles(*STAFF)
 def reset_link(user_id):
     user = db.session.get(User, user_id) or abort(404)
     if not current_user.can_manage_user(user):
@@ -169,14 +163,14 @@ def reset_link(user_id):
 
 
 @bp.get("/users")
-@roles("admin")
+@roles(Role.ADMIN.value)
 def users():
     listing = db.session.scalars(sa.select(User).order_by(User.role, User.name)).all()
     return render_template("manage/users.html", users=listing, form=UserForm())
 
 
 @bp.post("/users")
-@roles("admin")
+@roles(Role.ADMIN.value)
 def create_user():
     form = UserForm()
     if form.validate_on_submit():

@@ -18,7 +18,7 @@ from .live import LiveActivity, LiveEvent, LiveParticipant, LivePost, LiveSessio
 from .progress import UnitCompletion
 from .quiz import DueExtension, GradeOverride, QuizAnswer, QuizAttempt
 from .simulation import CityDataset, SavedScenario
-from .user import PasswordReset, Role, User
+from .user import ROLES, STAFF, PasswordReset, Role, User
 
 
 def init_app(app):
@@ -49,5 +49,6 @@ __all__ = ["CityDataset", "Cohort", "CompetencyRating", "DeliberationAttempt", "
            "DeliberationSetting", "DeliberationStatement", "DeliberationVote", "DiscussionPost",
            "DiscussionTopic", "DueExtension",
            "GradeOverride", "Invitation", "LiveActivity", "LiveEvent", "LiveParticipant", "LivePost", "LiveSession",
-           "LiveTable", "LiveVote", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "Role", "SavedScenario",
+           "LiveTable", "LiveVote", "Membership", "PasswordReset", "QuizAnswer", "QuizAttempt", "ROLES", "Role", "STAFF",
+           "SavedScenario",
            "UnitCompletion", "User", "init_app"]

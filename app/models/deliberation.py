@@ -4,9 +4,11 @@ dot votes, tutors' comments, groups, per-cohort settings, and the opinion map's 
 An exercise itself lives in a file (``course/…/<key>.deliberation.yaml``); rows refer to it by
 its ``uuid``. Every change to an attempt takes the next ``revision`` number of that attempt,
 so a browser asks for "everything after revision N" to see what others in its group did.
+Answers, note values and rubric choices are JSON columns: a change is a new value assigned,
+never a dict changed in place.
 """
-import json
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -86,7 +88,7 @@ class DeliberationAttempt(db.Model):
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     score: Mapped[float | None]  # 0..1 from the rubric; None until graded
-    rubric: Mapped[str | None] = mapped_column(sa.Text)  # JSON {criterion index: level index}
+    rubric: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))  # {"criterion index": level index}
     comment: Mapped[str | None] = mapped_column(sa.Text)  # the tutor's overall comment
     graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None]
@@ -107,7 +109,7 @@ class DeliberationAttempt(db.Model):
 
     @property
     def rubric_choices(self):
-        return {int(k): v for k, v in json.loads(self.rubric).items()} if self.rubric else {}
+        return {int(k): v for k, v in self.rubric.items()} if self.rubric else {}
 
     @property
     def owners(self):
@@ -130,14 +132,14 @@ class DeliberationField(db.Model):
                                             index=True)
     stage_id: Mapped[str] = mapped_column(sa.String(40))
     name: Mapped[str] = mapped_column(sa.String(40))
-    value: Mapped[str] = mapped_column(sa.Text)  # JSON
+    value: Mapped[Any] = mapped_column(sa.JSON)  # text, a number, a list... (JSON null if none)
     revision: Mapped[int] = mapped_column(default=0)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def data(self):
-        return json.loads(self.value)
+        return self.value
 
 
 class DeliberationNote(db.Model):
@@ -151,7 +153,7 @@ class DeliberationNote(db.Model):
     stage_id: Mapped[str] = mapped_column(sa.String(40))
     kind: Mapped[str] = mapped_column(sa.String(24))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    values: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON {field: value}
+    values: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {field: value}
     revision: Mapped[int] = mapped_column(default=0)
     deleted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -161,7 +163,7 @@ class DeliberationNote(db.Model):
 
     @property
     def data(self):
-        return json.loads(self.values or "{}")
+        return self.values or {}
 
 
 class DeliberationDot(db.Model):

@@ -3,10 +3,11 @@ participants post, and the log of events every screen in the room follows.
 
 Every change is stored, then written to ``live_events`` in the same transaction: a phone or the
 projector that reconnects asks for the events after the last one it saw, so a dropped
-connection or a server restart loses nothing.
+connection or a server restart loses nothing. Settings, answers and event payloads are JSON
+columns: a change is a new value assigned, never a dict changed in place.
 """
-import json
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -84,7 +85,7 @@ class LiveActivity(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(sa.String(24))  # board | poll | ... (registered in app/live/kinds/)
     title: Mapped[str] = mapped_column(sa.String(200))
-    config: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON: the prompt, options, minutes...
+    config: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # the prompt, options, minutes...
     results_hidden: Mapped[bool] = mapped_column(default=False)  # until the tutor reveals them
     timer_ends_at: Mapped[datetime | None]
 
@@ -92,7 +93,8 @@ class LiveActivity(db.Model):
 
     @property
     def settings(self):
-        return json.loads(self.config or "{}")
+        """A copy of ``config``: change it, then assign it back."""
+        return dict(self.config or {})
 
 
 class LivePost(db.Model):
@@ -108,7 +110,7 @@ class LivePost(db.Model):
     table_id: Mapped[int | None] = mapped_column(sa.ForeignKey("live_tables.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    value: Mapped[str] = mapped_column(sa.Text, default="null")  # JSON: a poll's choices, a ranking...
+    value: Mapped[Any] = mapped_column(sa.JSON, default=sa.JSON.NULL)  # a poll's choices, a ranking... (or null)
     colour: Mapped[str] = mapped_column(sa.String(16), default="yellow")
     theme: Mapped[str | None] = mapped_column(sa.String(80))  # the tutor's cluster on a board
     hidden: Mapped[bool] = mapped_column(default=False)
@@ -125,7 +127,7 @@ class LivePost(db.Model):
 
     @property
     def answer(self):
-        return json.loads(self.value or "null")
+        return self.value
 
 
 class LiveVote(db.Model):
@@ -149,9 +151,9 @@ class LiveEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(sa.String(32))
-    payload: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def data(self):
-        return json.loads(self.payload or "{}")
+        return self.payload or {}

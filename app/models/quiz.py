@@ -2,10 +2,11 @@
 
 A quiz itself lives in a file (``course/…/<key>.quiz.yaml``); rows refer to it by its ``uuid``
 so renaming or moving the file loses nothing. An attempt keeps every answer as the student last
-saved it, so a closed tab, an expired session or a restart loses no work.
+saved it, so a closed tab, an expired session or a restart loses no work. Drafts, responses and
+rubric choices are JSON columns: a change is a new value assigned, never a dict changed in place.
 """
-import json
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,7 +31,7 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[datetime | None]  # time limit or closing time, whichever is first
     saved_at: Mapped[datetime | None]  # last autosave of ``drafts``
-    drafts: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON {question id: response}
+    drafts: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {question id: response}
     submitted_at: Mapped[datetime | None]
     auto_submitted: Mapped[bool] = mapped_column(default=False)  # closed by its deadline
     raw_score: Mapped[float | None]  # 0..1 of the points, before penalties; None: essays wait
@@ -48,7 +49,7 @@ class QuizAttempt(db.Model):
 
     @property
     def draft_responses(self):
-        return json.loads(self.drafts or "{}")
+        return self.drafts or {}
 
     def answer_for(self, question_id):
         return next((a for a in self.answers if a.question_id == question_id), None)
@@ -67,12 +68,12 @@ class QuizAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(sa.String(80))
-    response: Mapped[str] = mapped_column(sa.Text)  # JSON, as parsed from the form
+    response: Mapped[Any] = mapped_column(sa.JSON)  # as parsed from the form
     summary: Mapped[str] = mapped_column(sa.String(200), default="")  # short text for analytics
     score: Mapped[float | None]  # 0..1 of the question's points; None: waiting for a tutor
     points: Mapped[float] = mapped_column(default=1.0)
     feedback: Mapped[str] = mapped_column(sa.Text, default="")  # HTML made by the grader
-    rubric: Mapped[str | None] = mapped_column(sa.Text)  # JSON {criterion index: level index}
+    rubric: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))  # {"criterion index": level index}
     comment: Mapped[str | None] = mapped_column(sa.Text)  # the tutor's, plain text
     graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None]
@@ -82,11 +83,11 @@ class QuizAnswer(db.Model):
 
     @property
     def value(self):
-        return json.loads(self.response)
+        return self.response
 
     @property
     def rubric_choices(self):
-        return {int(k): v for k, v in json.loads(self.rubric).items()} if self.rubric else {}
+        return {int(k): v for k, v in self.rubric.items()} if self.rubric else {}
 
 
 class GradeOverride(db.Model):

@@ -2,9 +2,9 @@
 
 A ``SavedScenario`` keeps what the learner chose (parameters, dataset) and what the *server*
 computed from it, so a figure quoted later can always be traced to a run the server made.
-Results and payloads are JSON text: they are read whole and never queried inside.
+Results and payloads are JSON columns, read and replaced whole and never queried inside: a change
+is a new value assigned (SQLAlchemy does not see a dict or list changed in place).
 """
-import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,13 +22,13 @@ class SavedScenario(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     scenario: Mapped[str] = mapped_column(sa.String(40))
     title: Mapped[str] = mapped_column(sa.String(120))
-    params: Mapped[str] = mapped_column(sa.Text)  # JSON: the resolved parameters (complete, reproducible)
+    params: Mapped[dict] = mapped_column(sa.JSON)  # the resolved parameters (complete, reproducible)
     dataset_key: Mapped[str] = mapped_column(sa.String(40))  # "cambridge-2011", "synthetic-N", "city:<id>"
     unit_uuid: Mapped[str | None] = mapped_column(sa.String(36))
     model_version: Mapped[str] = mapped_column(sa.String(120))
     data_version: Mapped[str] = mapped_column(sa.String(120))
-    summary: Mapped[str] = mapped_column(sa.Text)  # JSON: the server's summary list
-    browser_summary: Mapped[str | None] = mapped_column(sa.Text)  # JSON: what the browser reported
+    summary: Mapped[list] = mapped_column(sa.JSON)  # the server's summary list
+    browser_summary: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))  # what the browser reported
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -36,20 +36,21 @@ class SavedScenario(db.Model):
 
     @property
     def parameters(self):
-        return json.loads(self.params)
+        return self.params
 
     @property
     def figures(self):
         """The server's headline figures: ``[{key, label, value, unit, baseline}]``.
 
-        Rows saved before results were checked may hold NaN or Infinity: those figures read as
-        None (shown as unavailable), so one old row cannot break a page or a JSON list."""
-        return json.loads(self.summary, parse_constant=lambda _name: None)
+        Rows saved before results were checked held NaN or Infinity: those figures read as None
+        (shown as unavailable; revision 7c3e9a41b2d5 stored them as null, ``extensions.load_json``
+        reads any left), so one old row cannot break a page or a JSON list."""
+        return self.summary
 
     @property
     def browser_report(self):
         """``{model_version, data_version, summary}`` as the browser sent it, or None."""
-        return json.loads(self.browser_summary) if self.browser_summary else None
+        return self.browser_summary
 
     def as_result(self):
         """The stored figures in the shape ``sims.api.same_result`` compares."""
@@ -70,7 +71,7 @@ class CityDataset(db.Model):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # Which cohort may use it; None means every cohort the owner tutors.
     cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    payload: Mapped[str] = mapped_column(sa.Text)  # JSON: sims.dataset.Dataset.to_dict()
+    payload: Mapped[dict] = mapped_column(sa.JSON)  # sims.dataset.Dataset.to_dict()
     version: Mapped[str] = mapped_column(sa.String(120))
     zone_count: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -85,4 +86,4 @@ class CityDataset(db.Model):
 
     @property
     def data(self):
-        return json.loads(self.payload)
+        return self.payload

@@ -28,6 +28,12 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
+# Every role an account may have (the user form's choices), and the roles that see the tutors'
+# pages (``@roles(*STAFF)``; inside a page, ``User.teaches`` decides which cohorts).
+ROLES = tuple(role.value for role in Role)
+STAFF = (Role.TUTOR.value, Role.ADMIN.value)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -78,7 +84,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_tutor(self):
-        return self.role in (Role.TUTOR.value, Role.ADMIN.value)
+        return self.role in STAFF
 
     @property
     def is_admin(self):

@@ -1,7 +1,9 @@
-"""Graded quizzes: quiz files, question types, attempts, grading policy, gradebook, GIFT.
+"""Graded quizzes: quiz files, question types, attempts, grading policy, tutor pages, GIFT.
 
 ``quiz_file`` loads quizzes from ``course/``; ``questions`` holds one class per question type;
-``service`` is the only module that changes attempts; the route modules translate HTTP.
+``service`` is the only module that changes attempts; the route modules translate HTTP (``routes``
+for students, ``tutor`` for tutors). The cohort gradebook, which also shows deliberation grades,
+is ``app.gradebook``, above this package.
 """
 from flask import Blueprint
 
@@ -9,7 +11,7 @@ from .policy import show_time
 
 bp = Blueprint("quizzes", __name__)
 
-from . import gradebook, routes  # noqa: E402,F401
+from . import routes, tutor  # noqa: E402,F401
 
 
 def percent(fraction):
@@ -25,8 +27,6 @@ def number(value):
 def init_app(app):
     app.register_blueprint(bp)
     app.jinja_env.globals.update(show_time=show_time, percent=percent, number=number)
-    try:
-        from .cli import quiz_cli
-    except ImportError:  # pragma: no cover - while the GIFT commands are being written
-        return
+    from .cli import quiz_cli
+
     app.cli.add_command(quiz_cli)

@@ -6,16 +6,14 @@ forms themselves do not add a second, prefixed token.
 """
 from datetime import UTC
 
-from wtforms import DecimalField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateTimeLocalInput
 
-from ..forms import TutorForm
+from ..forms import TutorForm, rubric_form
 from .policy import COURSE_TIMEZONE, PolicyError, parse_time
 
 MAX_REASON = 2000
-MAX_COMMENT = 5000
 
 
 class OverrideForm(TutorForm):
@@ -59,34 +57,10 @@ def local_input(moment):
 
 
 def essay_form(question, answer, formdata=None):
-    """The rubric form for one essay ``answer``: a radio group per criterion and a comment.
+    """The rubric form for one essay ``answer`` (``app.forms.rubric_form``).
 
     ``formdata`` is the posted form for the answer being graded; other answers on the page
     show what was chosen before.
     """
-    fields = {}
-    for index, criterion in enumerate(question.rubric):
-        fields[f"c{index}"] = RadioField(
-            criterion["criterion"], coerce=int,
-            choices=[SelectChoice(level_index, f"{level['description'] or '—'} ({_points(level['points'])})")
-                     for level_index, level in enumerate(criterion["levels"])],
-            validators=[InputRequired(f"Choose a level for “{criterion['criterion']}”.")],
-        )
-    fields["comment"] = TextAreaField("Comment for the student (optional)",
-                                      validators=[Optional(), Length(max=MAX_COMMENT)])
-    form_class = type("EssayGradeForm", (TutorForm,), fields)
-    data = {f"c{k}": v for k, v in answer.rubric_choices.items()}
-    data["comment"] = answer.comment or ""
-    form = form_class(formdata=formdata, prefix=f"answer-{answer.id}", data=data)
-    form.criteria = [form[f"c{index}"] for index in range(len(question.rubric))]
-    return form
-
-
-def rubric_choices(form):
-    """``{criterion index: level index}`` from a validated ``essay_form``."""
-    return {index: field.data for index, field in enumerate(form.criteria)}
-
-
-def _points(points):
-    value = f"{points:g}"
-    return f"{value} point" if value == "1" else f"{value} points"
+    return rubric_form(question.rubric, answer, name="EssayGradeForm", prefix=f"answer-{answer.id}",
+                       comment_label="Comment for the student (optional)", formdata=formdata)

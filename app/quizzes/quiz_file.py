@@ -14,13 +14,12 @@
 Units embed one with ``::: quiz <key>``.
 """
 import random
-import uuid as uuidlib
 from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import Markup
 
-from ..content import markdown_render, yaml_lines
+from ..content import formats, markdown_render, yaml_lines
 from . import leak_check
 from . import policy as policy_mod
 from .questions import base
@@ -80,7 +79,7 @@ def load(path, rel_path, key):
         path, "a quiz file is a mapping: uuid, title, policy, questions", sorted(KEYS))
     if data is None:
         return None, problems
-    quiz_uuid = file_uuid(data, problems)
+    quiz_uuid = formats.file_uuid(data, problems)
     title = str(data.get("title") or "").strip()
     if not title:
         problems.append((data.line_of("title"), "missing 'title'"))
@@ -100,19 +99,6 @@ def load(path, rel_path, key):
         problems.append((data.line_of("questions"), "a quiz needs at least one question"))
     problems.extend(leak_check.check(quiz))
     return quiz, problems
-
-
-def file_uuid(data, problems):
-    """The file's ``uuid`` as a canonical string, or "" with a problem noted."""
-    value = data.get("uuid")
-    if not value:
-        problems.append((1, "missing 'uuid' (python -c 'import uuid; print(uuid.uuid4())')"))
-        return ""
-    try:
-        return str(uuidlib.UUID(str(value)))
-    except ValueError:
-        problems.append((data.line_of("uuid"), f"'uuid' is not a valid UUID: {value!r}"))
-        return ""
 
 
 def _questions(data, rel_path, problems):
@@ -141,6 +127,9 @@ def _questions(data, rel_path, problems):
             continue
         try:
             questions.append(kind.from_config(item, rel_path))
-        except base.QuestionError as exc:
+        except base.ConfigError as exc:
             problems.append((exc.line or item.line, f"question '{qid}': {exc.message}"))
     return questions
+
+
+formats.MODULE_FILES.add(formats.ModuleFile("quizzes", SUFFIX, load))

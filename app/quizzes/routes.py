@@ -1,8 +1,8 @@
-"""A student's side of quizzes: start, answer (autosaved), submit, review, and their grades."""
+"""A student's side of quizzes: start, answer (autosaved), submit and review. Their grades are
+``app.gradebook``'s "My grades" (``/grades``)."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..content import current_course
 from ..courseware.access import can_read_module
 from ..extensions import db
 from ..models import QuizAttempt
@@ -57,9 +57,7 @@ def _take_page(attempt, quiz, sent=None):
     """The attempt page; with ``sent`` (refused), what was sent is back in the boxes, each
     refusal beside its question (400)."""
     order, variants = quiz.variant(attempt.seed)
-    drafts = attempt.draft_responses
-    if sent is not None:
-        drafts.update(sent.responses)
+    drafts = {**attempt.draft_responses, **(sent.responses if sent is not None else {})}
     page = render_template("quizzes/take.html", quiz=quiz, attempt=attempt, order=order, variants=variants,
                            drafts=drafts, due=service.due_for(attempt.user_id, quiz),
                            errors=sent.errors if sent is not None else {}, max_chars=service.MAX_RESPONSE_CHARS)
@@ -98,7 +96,7 @@ def save(attempt_id):
         return jsonify(saved=True, saved_at=attempt.saved_at.isoformat() + "Z")
     if saved:
         flash("Your answers are saved. Come back to this attempt whenever you like.", "success")
-        return redirect(quiz.url or url_for("quizzes.grades"))
+        return redirect(quiz.url or url_for("gradebook.mine"))
     flash("This attempt is closed, so your latest changes could not be saved.", "error")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -119,34 +117,3 @@ def submit(attempt_id):
     elif was_open:
         flash("Your attempt is submitted.", "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-
-
-@bp.get("/grades")
-@signed_in
-def grades():
-    """The signed-in student's grade on every quiz they can take, by module."""
-    course = current_course()
-    rows = []
-    for module in course.modules:
-        if not can_read_module(module):
-            continue
-        for quiz in module.quizzes.values():
-            if not quiz.uuid:
-                continue
-            attempts = service.attempts_of(current_user.id, quiz)
-            rows.append((module, quiz, service.grade_of(current_user.id, quiz, attempts), attempts,
-                         service.due_for(current_user.id, quiz)))
-    return render_template("quizzes/grades.html", rows=rows, exercises=_exercise_rows(course))
-
-
-def _exercise_rows(course):
-    """``[(module, exercise, attempt or None)]`` for the deliberation exercises the student takes part in."""
-    from ..deliberation import service as deliberation
-
-    rows = []
-    for module in course.modules:
-        for exercise in module.deliberations.values():
-            cohort = deliberation.student_cohort(current_user, exercise) if exercise.uuid else None
-            if cohort is not None:
-                rows.append((module, exercise, deliberation.attempt_for_student(current_user.id, exercise, cohort)))
-    return rows

@@ -6,7 +6,6 @@ resent request or two workers racing grade it once. An attempt whose deadline pa
 submitted with the drafts saved before the deadline, the next time anyone looks at it.
 Grading happens here, on the server, with the same ``sims/`` code for simulation questions.
 """
-import json
 import secrets
 from dataclasses import dataclass
 
@@ -71,7 +70,7 @@ def start(user, quiz, now=None):
         return None, why
     attempt = QuizAttempt(
         quiz_uuid=quiz.uuid, user_id=user.id, number=len(attempts) + 1, seed=secrets.randbelow(2**31),
-        started_at=now, deadline=quiz.policy.attempt_deadline(now, due), drafts="{}",
+        started_at=now, deadline=quiz.policy.attempt_deadline(now, due), drafts={},
     )
     db.session.add(attempt)
     try:
@@ -143,9 +142,7 @@ def save_drafts(attempt, responses, now=None):
     now = now or utcnow()
     if not accepts_answers(attempt, now):
         return False
-    drafts = attempt.draft_responses
-    drafts.update(responses)
-    attempt.drafts = json.dumps(drafts)
+    attempt.drafts = {**attempt.draft_responses, **responses}  # a new dict: the change is seen
     attempt.saved_at = now
     db.session.commit()
     return True
@@ -159,16 +156,11 @@ def submit(attempt, quiz, responses=None, now=None):
     """
     now = now or utcnow()
     late = not accepts_answers(attempt, now) and attempt.is_open
-    if responses is not None and not late:
-        drafts = attempt.draft_responses
-        drafts.update(responses)
-        final = drafts
-    else:
-        final = attempt.draft_responses
+    final = {**attempt.draft_responses, **(responses if responses is not None and not late else {})}
     submitted_at = min(now, attempt.deadline) if late and attempt.deadline else now
     claimed = db.session.execute(
         sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN)
-        .values(status=SUBMITTED, submitted_at=submitted_at, auto_submitted=late, drafts=json.dumps(final))
+        .values(status=SUBMITTED, submitted_at=submitted_at, auto_submitted=late, drafts=final)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
@@ -176,7 +168,7 @@ def submit(attempt, quiz, responses=None, now=None):
         db.session.refresh(attempt)
         return attempt
     for name, value in (("status", SUBMITTED), ("submitted_at", submitted_at), ("auto_submitted", late),
-                        ("drafts", json.dumps(final))):
+                        ("drafts", final)):
         set_committed_value(attempt, name, value)  # as the UPDATE left the row, without reading it back
     _grade(attempt, quiz, final)
     db.session.commit()
@@ -198,7 +190,7 @@ def _grade(attempt, quiz, responses):
         response = responses.get(question.id, "")
         result = question.grade(response, variants[question.id], context)
         rows.append({
-            "attempt_id": attempt.id, "question_id": question.id, "response": json.dumps(response),
+            "attempt_id": attempt.id, "question_id": question.id, "response": response,
             "summary": question.summarise(response)[:200], "score": result.score, "points": question.points,
             "feedback": str(result.feedback or ""),
         })
@@ -227,7 +219,7 @@ def grade_answer(answer, quiz, rubric_choices, comment, tutor, now=None):
     """A tutor's rubric grade for an essay answer; returns the ``Grade`` (raises ValueError)."""
     question = quiz.question(answer.question_id)
     result = question.grade_rubric(rubric_choices)
-    answer.rubric = json.dumps({str(k): v for k, v in rubric_choices.items()})
+    answer.rubric = {str(k): v for k, v in rubric_choices.items()}  # as JSON gives it back
     answer.score = result.score
     answer.feedback = str(result.feedback or "")
     answer.comment = comment or None

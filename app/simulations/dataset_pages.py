@@ -1,5 +1,6 @@
 """Bring your own city: tutors upload zones and flows (or boundaries for Cambridge) for their cohorts."""
-import sqlalchemy as sa
+import json
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -8,24 +9,16 @@ from sims import dataset as sims_dataset
 
 from ..extensions import db
 from ..inputs import clean_text
-from ..models import CityDataset, Cohort, Role
-from ..security import roles, signed_in
+from ..models import STAFF, CityDataset, Cohort
+from ..security import roles, signed_in, taught_cohorts
 from . import bp, service
 from .forms import ALL_MY_COHORTS, DatasetForm
-
-TUTORS = ("tutor", "admin")
-
-
-def _cohorts_for_upload():
-    if current_user.is_admin:
-        return list(db.session.scalars(sa.select(Cohort).order_by(Cohort.name)))
-    return sorted(current_user.cohorts(Role.TUTOR.value), key=lambda c: c.name)
 
 
 def _form():
     form = DatasetForm()
     form.cohort.choices = [SelectChoice(ALL_MY_COHORTS, "All the cohorts I tutor")] + [
-        SelectChoice(str(c.id), c.name) for c in _cohorts_for_upload()
+        SelectChoice(str(c.id), c.name) for c in taught_cohorts(current_user)
     ]
     return form
 
@@ -46,13 +39,13 @@ FILES = (("zones", "zones.csv"), ("flows", "flows.csv"), ("boundaries", "boundar
 
 
 @bp.get("/simulations/datasets")
-@roles(*TUTORS)
+@roles(*STAFF)
 def datasets():
     return _page(_form())
 
 
 @bp.post("/simulations/datasets")
-@roles(*TUTORS)
+@roles(*STAFF)
 def upload_dataset():
     """Check everything at once (the form's fields and every line of the files); store only if all is well."""
     form = _form()
@@ -80,7 +73,7 @@ def upload_dataset():
 
 
 @bp.post("/simulations/datasets/<int:dataset_id>/delete")
-@roles(*TUTORS)
+@roles(*STAFF)
 def delete_dataset(dataset_id):
     city = service.get_row(CityDataset, dataset_id) or abort(404)
     if not service.may_delete(current_user, city):
@@ -100,7 +93,8 @@ def dataset_json(dataset_id):
     city = service.get_row(CityDataset, dataset_id)
     if city is None or not service.may_use(current_user, city):
         abort(404)
-    response = Response(city.payload, mimetype="application/json")
+    response = Response(json.dumps(city.payload, ensure_ascii=False, separators=(",", ":")),
+                        mimetype="application/json")
     # The version covers the data the models use; the upload time also tells boundaries apart.
     response.set_etag(f"{city.version}.{int(city.created_at.timestamp())}")
     response.headers["Cache-Control"] = "no-cache"

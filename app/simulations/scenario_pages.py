@@ -7,8 +7,8 @@ from sims import api
 from ..content import current_course
 from ..extensions import db
 from ..inputs import InputError, read_int
-from ..models import Cohort, SavedScenario
-from ..security import require_cohort_tutor, roles, signed_in
+from ..models import STAFF, SavedScenario
+from ..security import roles, signed_in, taught_cohort
 from . import bp, service
 
 
@@ -127,9 +127,8 @@ def _figure_pairs(a, b):
 
 
 @bp.get("/cohorts/<int:cohort_id>/scenarios")
-@roles("tutor", "admin")
+@roles(*STAFF)
 def cohort_scenarios(cohort_id):
-    cohort = service.get_row(Cohort, cohort_id)
-    require_cohort_tutor(cohort)
+    cohort = taught_cohort(cohort_id, refuse=403)
     return render_template("simulations/cohort_scenarios.html", cohort=cohort,
                            scenarios=service.scenarios_of_cohort(cohort), titles=_model_titles())

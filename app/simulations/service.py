@@ -5,7 +5,6 @@ CPython whenever a figure is kept, so what is stored, compared or graded is alwa
 own recomputation. No Flask request code here: callers pass the user.
 """
 import codecs
-import json
 import re
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from sims.params import ParamError, resolve
 from sims.results import ModelError
 
 from ..extensions import db
-from ..inputs import clean_text, finite
+from ..inputs import clean_text, finite, read_uuid
 from ..models import CityDataset, Membership, Role, SavedScenario
 
 BUILT_IN = sims_dataset.CAMBRIDGE
@@ -28,7 +27,6 @@ MAX_DATASET_NAME = 120
 MAX_FOCUS = city_files.MAX_ID_CHARS
 MAX_FIGURES = 50
 CITY = re.compile(r"city:(\d{1,12})")
-UNIT_UUID = re.compile(r"[A-Za-z0-9-]{1,36}")
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -157,8 +155,10 @@ def save_scenario(user, payload):
     except DatasetUnavailable as error:
         errors["dataset"] = str(error)
     unit = payload.get("unit") or None
-    if unit is not None and not (isinstance(unit, str) and UNIT_UUID.fullmatch(unit)):
-        errors["unit"] = "The unit must be a unit's uuid."
+    if unit is not None:
+        unit = read_uuid(unit) if isinstance(unit, str) else None
+        if unit is None:
+            errors["unit"] = "The unit must be a unit's uuid."
     browser, problem = _browser_report(payload.get("browser_summary"))
     if problem:
         errors["browser_summary"] = problem
@@ -177,9 +177,9 @@ def save_scenario(user, payload):
         browser.setdefault("model_version", result["model_version"])
         browser.setdefault("data_version", result["data_version"])
     saved = SavedScenario(
-        user_id=user.id, scenario=name, title=title, params=_dumps(result["params"]), dataset_key=dataset_key,
+        user_id=user.id, scenario=name, title=title, params=result["params"], dataset_key=dataset_key,
         unit_uuid=unit, model_version=result["model_version"], data_version=result["data_version"],
-        summary=_dumps(result["summary"]), browser_summary=_dumps(browser) if browser is not None else None,
+        summary=result["summary"], browser_summary=browser,
         verified=browser is not None and api.same_result(result, browser),
     )
     db.session.add(saved)
@@ -250,10 +250,6 @@ def _browser_report(value):
             return None, "Each of the browser's figures needs a text key and a numeric value."
         figures.append({"key": clean_text(item["key"], one_line=True)[:80], "value": number})
     return {**versions, "summary": figures}, None
-
-
-def _dumps(data):
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- bring your own city -------------------------------------------------------------------
@@ -345,7 +341,7 @@ def import_dataset(owner, name, cohort, zones_text, flows_text, boundaries_text,
     problems.extend(file_problems)
     if problems:
         return None, problems
-    city = CityDataset(name=name, owner_id=owner.id, cohort_id=cohort.id if cohort else None, payload="{}",
+    city = CityDataset(name=name, owner_id=owner.id, cohort_id=cohort.id if cohort else None, payload={},
                        version="", zone_count=len(data["zones"]))
     db.session.add(city)
     db.session.flush()
@@ -353,7 +349,7 @@ def import_dataset(owner, name, cohort, zones_text, flows_text, boundaries_text,
     dataset = sims_dataset.Dataset.from_dict(data)
     # to_dict() carries the version, by which sims.api.load_dataset caches datasets (in the
     # browser and here), so that cache can never hand out another city's data.
-    city.payload = _dumps(dataset.to_dict())
+    city.payload = dataset.to_dict()
     city.version = dataset.version
     db.session.commit()
     return city, []

@@ -22,6 +22,7 @@ button.addEventListener("click", async () => {
   root.dataset.state = "running";
   const runner = new PythonRunner({
     indexURL: root.dataset.indexUrl,
+    stdlibURL: root.dataset.stdlibUrl,
     simsURL: root.dataset.simsUrl,
     workerURL: root.dataset.workerUrl,
     onStatus: show,

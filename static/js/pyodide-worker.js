@@ -19,6 +19,8 @@ async function boot(config) {
   const py = await loadPyodide({
     indexURL: config.indexURL,
     lockFileURL: config.indexURL + "pyodide-lock.json",
+    // the standard library with its bytecode compiled ahead of time, when the site has it
+    ...(config.stdlibURL ? { stdLibURL: config.stdlibURL } : {}),
     stdout: (text) => postMessage({ type: "stdout", text }),
     stderr: (text) => postMessage({ type: "stderr", text }),
   });

@@ -1,13 +1,15 @@
 // PythonRunner: talk to the Pyodide worker with promises.
-//   const runner = new PythonRunner({indexURL, simsURL, workerURL, onStatus});
+//   const runner = new PythonRunner({indexURL, stdlibURL, simsURL, workerURL, onStatus});
+// (stdlibURL: the precompiled standard library, or empty for Pyodide's own)
 //   await runner.start();  const result = await runner.run("import sims; sims.selfcheck()");
 //   const text = (await runner.simulate({scenario, params, dataset})).result;  // JSON text
 export class PythonRunner {
-  constructor({ indexURL, simsURL, workerURL, onStatus = () => {}, onOutput = () => {} }) {
+  constructor({ indexURL, stdlibURL = "", simsURL, workerURL, onStatus = () => {}, onOutput = () => {} }) {
     // Pyodide needs absolute URLs (a relative lockFileURL fails with "Invalid base URL").
     this.config = {
       indexURL: new URL(indexURL, location.href).href,
       simsURL: new URL(simsURL, location.href).href,
+      stdlibURL: stdlibURL ? new URL(stdlibURL, location.href).href : "",
     };
     this.workerURL = new URL(workerURL, location.href).href;
     this.onStatus = onStatus;

@@ -18,6 +18,7 @@ function runnerFor(root) {
   if (!sharedRunner) {
     sharedRunner = new PythonRunner({
       indexURL: root.dataset.indexUrl,
+      stdlibURL: root.dataset.stdlibUrl,
       simsURL: root.dataset.simsUrl,
       workerURL: root.dataset.workerUrl,
       onStatus: (text, data) => statusListeners.forEach((listen) => listen(text, data)),

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from app.config import ROOT
-from app.content import load_course
+from app.content import shared_course
 from app.quizzes.questions.base import GradeContext
 from app.simulations import service as simulation_service
 
@@ -16,7 +16,7 @@ SEEDS = range(5)
 
 
 def _course():
-    return load_course(ROOT / "course")
+    return shared_course(ROOT / "course")
 
 
 COURSE = _course()
@@ -58,7 +58,7 @@ def test_question_grades_its_examples(quiz, question, app, make):
     for seed in SEEDS:
         _, variants = quiz.variant(seed)
         variant = variants[question.id]
-        right, wrong = question.examples(variant)
+        right, wrong = question.responses(variant)
         if question.manual:
             assert question.grade_rubric(right["rubric"]).score == 1.0
             assert question.grade_rubric(wrong["rubric"]).score < 1.0

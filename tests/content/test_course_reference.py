@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from app.content import shared_course
 from app.content.loader import load_course
 from app.models import Role
 from tests.conftest import ROOT, write
@@ -24,7 +25,7 @@ def add_front_matter(path, line):
 # -- topics --------------------------------------------------------------------------------------
 
 def test_every_subtopic_of_the_deck_is_taught_by_a_unit_of_its_module():
-    course = load_course(ROOT / "course")
+    course = shared_course(ROOT / "course")
     assert sum(len(t.subtopics) for t in course.topics) == 42  # as many as the deck lists under Topics 1-5
     missing = [(s.id, m) for t in course.topics for s in t.subtopics for m in s.modules
                if not any(u.module.slug == m for u in s.units)]
@@ -37,7 +38,7 @@ def test_the_deck_subtopics_are_all_in_topics_yaml():
     course/topics.yaml, word for word apart from case: none can be dropped from the map."""
     deck = (ROOT / "tests" / "content" / "deck_subtopics.txt").read_text(encoding="utf-8").splitlines()
     lines = [line for line in deck if line and not line.startswith(("#", "Topic "))]
-    titles = {s.title.casefold() for t in load_course(ROOT / "course").topics for s in t.subtopics}
+    titles = {s.title.casefold() for t in shared_course(ROOT / "course").topics for s in t.subtopics}
     absent = [line for line in lines if line.casefold() not in titles]
     assert absent == [] and len(lines) == 42
 
@@ -112,7 +113,7 @@ def test_tutor_notes_without_a_unit_are_reported(course_copy):
 
 
 def test_every_unit_has_tutor_notes():
-    course = load_course(ROOT / "course")
+    course = shared_course(ROOT / "course")
     without = [u.ref for u in course.units if not u.tutor_notes_html]
     assert without == []
 
@@ -164,6 +165,6 @@ def test_the_glossary_page_lists_terms_alphabetically_with_links(app, course_cop
 
 
 def test_the_real_glossary_is_substantial_and_every_term_is_taught():
-    course = load_course(ROOT / "course")
+    course = shared_course(ROOT / "course")
     assert len(course.glossary) >= 60
     assert all(t.unit is not None for t in course.glossary)

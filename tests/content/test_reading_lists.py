@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from app.config import ROOT
-from app.content import load_course
+from app.content import shared_course
 
-COURSE = load_course(ROOT / "course")
+COURSE = shared_course(ROOT / "course")
 UNITS = {u.ref: u for u in COURSE.units}
 LIST = re.compile(r"^## Further reading\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
 ENTRY = re.compile(r"^[^*]+? \((\d{4}[a-z]?|n\.d\.)\) .+")

@@ -4,13 +4,13 @@ import re
 import pytest
 
 from app.config import ROOT
-from app.content import load_course
+from app.content import shared_course
 from app.models import Role
 
 
 @pytest.fixture(scope="module")
 def course():
-    return load_course(ROOT / "course")
+    return shared_course(ROOT / "course")
 
 
 def test_course_has_no_problems(course):
@@ -43,7 +43,7 @@ def test_uuids_are_unique(course):
 
 def test_every_unit_and_module_page_renders(client, auth, make):
     auth.login(make.user(Role.TUTOR))
-    course = load_course(ROOT / "course")
+    course = shared_course(ROOT / "course")
     for module in course.modules:
         assert client.get(module.url).status_code == 200
         for unit in module.units:

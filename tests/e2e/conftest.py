@@ -11,16 +11,12 @@ import functools
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import Server, ServerError, prepare_database, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @functools.cache
 def real_course():
     """The course the e2e server serves (course/), loaded once for the tests that look into it."""
-    from app.content.loader import load_course
+    from app.content import shared_course
 
-    return load_course(ROOT / "course")
+    return shared_course(ROOT / "course")
 
 
 def unit_embedding(type_name, key):
@@ -63,80 +59,23 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    url: str
-    log: Path
-    process: subprocess.Popen = field(repr=False)
-
-    def log_tail(self, lines=40):
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-def _flask(env, *args):
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    if result.returncode != 0:
-        pytest.fail(f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """A real LeadUP server on 127.0.0.1 with the demo accounts, shared by every e2e test."""
+    """A real LeadUP server on 127.0.0.1 with the demo accounts, shared by every e2e test
+    (``tests.helpers.Server``: ``url``, and ``log`` beside the database ``e2e.sqlite``)."""
     data = tmp_path_factory.mktemp("e2e-server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "WERKZEUG_"))}
-    env.update(
-        FLASK_APP="app",
-        DATABASE_URL=f"sqlite:///{data / 'e2e.sqlite'}",
-        LEADUP_ENV="development",
-        SECRET_KEY="e2e",
-        LOGIN_RATE_LIMIT="1000 per minute",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("DATABASE_URL_TEST", None)
-    _flask(env, "db", "upgrade")
-    _flask(env, "demo", "seed")
-    port = _free_port()
-    log = data / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    srv = Server(f"http://127.0.0.1:{port}", log, process)
+    env = server_env(f"sqlite:///{data / 'e2e.sqlite'}", LEADUP_ENV="development", SECRET_KEY="e2e",
+                     LOGIN_RATE_LIMIT="1000 per minute")
+    srv = Server(env, data / "server.log")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}:\n{srv.log_tail()}")
-            try:
-                with urllib.request.urlopen(srv.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer /healthz within 30 s:\n{srv.log_tail()}")
-            time.sleep(0.1)
+        prepare_database(env)
+        srv.start(timeout=30)
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
         yield srv
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, 15)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, 9)
-                process.wait(timeout=10)
+        srv.stop()
 
 
 @pytest.fixture(scope="session")
@@ -216,7 +155,11 @@ def page(contexts):
     """A page in a fresh context (CSP enforced); fails the test if the CSP blocked anything."""
     page = contexts.page()
     yield page
-    blocked = [e for e in page.context.console_errors if "Content Security Policy" in e or "Content-Security-Policy" in e]
+    assert_csp_blocked_nothing(page.context)
+
+
+def assert_csp_blocked_nothing(context):
+    blocked = [e for e in context.console_errors if "Content Security Policy" in e or "Content-Security-Policy" in e]
     assert not blocked, "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)
 
 
@@ -341,6 +284,23 @@ def storage_states(browser, server):
         return states[user]
 
     yield state
+    made.close()
+
+
+@pytest.fixture(scope="module")
+def warm(browser, server, storage_states):
+    """``warm(user)``: one signed-in context per test module and user, kept for the module, so the
+    Pyodide pages of a module share its cache (Pyodide, its library, BokehJS) and sign-in. Tests
+    about sign-in, caching, failures or the CSP keep fresh contexts (``contexts``)."""
+    made = Contexts(browser, server)
+    by_user = {}
+
+    def context(user):
+        if user not in by_user:
+            by_user[user] = made.new(storage_state=storage_states(user))
+        return by_user[user]
+
+    yield context
     made.close()
 
 

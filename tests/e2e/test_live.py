@@ -20,22 +20,18 @@
 Every test starts its own session, so they do not depend on each other's order. Carla (the
 Executive cohort) is the only demo student used here; the other e2e tests use Amira and Ben.
 """
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from .conftest import CARLA, PHONE, ROOT, TUTOR, Contexts, path_of
+from tests.helpers import Server, server_env
+
+from .conftest import CARLA, PHONE, TUTOR, Contexts, path_of
 from .live_pages import (
     LIMIT_S,
     PHONE_OPTIONS,
@@ -460,56 +456,16 @@ def test_a_stream_refused_by_the_network_falls_back_to_polling(contexts):
 
 # -- 6: a server restart -------------------------------------------------------------------------------------
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OwnServer:
+class OwnServer(Server):
     """A second LeadUP server on a copy of the session server's database, for stopping and starting."""
 
     def __init__(self, server, tmp_path):
-        self.db = tmp_path / "restart.sqlite"
-        with sqlite3.connect(server.log.parent / "e2e.sqlite") as source, sqlite3.connect(self.db) as target:
+        db = tmp_path / "restart.sqlite"
+        with sqlite3.connect(server.log.parent / "e2e.sqlite") as source, sqlite3.connect(db) as target:
             source.backup(target)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp_path / "restart-server.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "WERKZEUG_"))}
-        self.env.update(FLASK_APP="app", DATABASE_URL=f"sqlite:///{self.db}", LEADUP_ENV="development",
-                        SECRET_KEY="e2e", LOGIN_RATE_LIMIT="1000 per minute", PYTHONUNBUFFERED="1")
-        self.env.pop("DATABASE_URL_TEST", None)
-        self.process = None
-
-    def start(self):
-        out = open(self.log, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
-        out.close()
-        deadline = time.monotonic() + 30
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"the second server exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the second server did not start:\n{self.log.read_text()[-3000:]}")
-            time.sleep(0.1)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        env = server_env(f"sqlite:///{db}", LEADUP_ENV="development", SECRET_KEY="e2e",
+                         LOGIN_RATE_LIMIT="1000 per minute")
+        super().__init__(env, tmp_path / "restart-server.log")
 
 
 @pytest.fixture

@@ -8,7 +8,18 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, AXE, DESKTOP, PHONE, RUN_AXE, TUTOR, WCAG_TAGS, _describe, sign_in
+from .conftest import (
+    AMIRA,
+    AXE,
+    DESKTOP,
+    PHONE,
+    RUN_AXE,
+    TUTOR,
+    WCAG_TAGS,
+    _describe,
+    assert_csp_blocked_nothing,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +58,8 @@ def save(page, name):
     expect(page.locator(f"{ROOT}-saved")).to_contain_text(name)
 
 
-def test_simulation_runs_in_the_browser_and_can_be_saved_compared_shared_and_downloaded(page):
-    sign_in(page, AMIRA)
+def test_simulation_runs_in_the_browser_and_can_be_saved_compared_shared_and_downloaded(warm):
+    page = warm(AMIRA).new_page()
     root = open_simulation(page)
     first = figures(page)
     assert any(re.search(r"\d", value) for value in first.values()), first
@@ -130,12 +141,13 @@ def test_simulation_runs_in_the_browser_and_can_be_saved_compared_shared_and_dow
     assert not page.context.console_errors, "\n".join(page.context.console_errors)
 
 
-def test_invalid_link_values_are_ignored_with_a_note(page):
-    sign_in(page, AMIRA)
+def test_invalid_link_values_are_ignored_with_a_note(warm):
+    page = warm(AMIRA).new_page()
     page.goto(f"{UNIT}?commuting-demand.year=1900&commuting-demand.jobs_growth=2.5")
     expect(page.locator(ROOT).get_by_role("note")).to_contain_text("Year")
     expect(slider(page, "year")).to_have_value("2051")
     expect(slider(page, "jobs_growth")).to_have_value("2.5")
+    assert_csp_blocked_nothing(page.context)
 
 
 def test_a_browser_that_cannot_start_python_is_told_so(page):
@@ -190,12 +202,13 @@ def test_simulation_screenshots(size_name, size, contexts, storage_states, scree
     assert not blocked, "\n".join(blocked)
 
 
-def test_the_server_refusing_a_save_is_explained_in_the_page(page):
-    sign_in(page, AMIRA)
+def test_the_server_refusing_a_save_is_explained_in_the_page(warm):
+    page = warm(AMIRA).new_page()
     open_simulation(page)
     page.get_by_label("Name for this scenario").fill("\u202e\u2066")  # not empty to the script; nothing to the server
     page.get_by_role("button", name="Save scenario").click()
     expect(page.locator(f"{ROOT}-save-result")).to_have_text("Not saved: Give the scenario a title.", timeout=RUN_MS)
+    assert_csp_blocked_nothing(page.context)
 
 
 BAD_FLOWS = "origin,destination,flow\nLDS,LDS,250000\nBRD,LDS,1e300\nLDS,YRK,9000\n"

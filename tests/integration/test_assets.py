@@ -45,6 +45,36 @@ def test_gzip_and_identity_fallbacks(client):
     plain.close()
 
 
+def test_the_standard_library_is_precompiled_and_the_pages_start_python_with_it(client, auth, make):
+    source = zipfile.ZipFile(vendored(f"pyodide/{vendor.PYODIDE_VERSION}/python_stdlib.zip"))
+    built = zipfile.ZipFile(vendored(f"pyodide/{vendor.PYODIDE_VERSION}/{vendor.PRECOMPILED_STDLIB}"))
+    modules = {name for name in source.namelist() if name.endswith(".py")}
+    names = set(built.namelist())
+    assert modules and {name + "c" for name in modules} <= names, "a module has no bytecode"
+    assert not modules & names, "sources were left in the precompiled zip"
+    info = built.getinfo("json/__init__.pyc")
+    assert info.compress_type == zipfile.ZIP_STORED
+    header = built.read("json/__init__.pyc")[:16]
+    assert int.from_bytes(header[4:8], "little") == 1, "not unchecked hash-based bytecode"
+    # (its source hash is keyed by Pyodide's Python version; test_models_in_pyodide starts with it)
+    url = f"{PYODIDE}/{vendor.PRECOMPILED_STDLIB}"
+    response = client.get(url, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    assert len(response.get_data()) < 0.4 * built.fp.seek(0, 2), "the brotli copy is not served"
+    response.close()
+    auth.login(make.user())
+    assert f'data-stdlib-url="{url}"' in client.get("/smoke/pyodide").get_data(as_text=True)
+
+
+def test_without_the_precompiled_library_pages_start_python_with_pyodides_own(app):
+    from app.assets.routes import pyodide_stdlib_url
+
+    with app.test_request_context():
+        assert pyodide_stdlib_url().endswith(vendor.PRECOMPILED_STDLIB)
+        app.config["PYODIDE_VERSION"] = "0.0.0-not-fetched"
+        assert pyodide_stdlib_url() == ""
+
+
 def test_bokehjs_comes_from_the_installed_bokeh(client):
     import bokeh
 

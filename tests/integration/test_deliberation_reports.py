@@ -1,7 +1,6 @@
 """Reports of deliberation attempts: the printable page and the CSV, for students and tutors."""
 import csv
 import io
-import json
 
 from app.deliberation import service
 from app.extensions import db
@@ -102,10 +101,9 @@ def test_the_attached_model_run_is_in_both_reports(client, auth, world):
     amira = world["amira"]
     attempt = work(amira, submit=False)
     saved = SavedScenario(user_id=amira.id, scenario="commuting", title="Fewer cars <b>plan</b>",
-                          params=json.dumps({"year": 2030}), dataset_key="cambridge-2011", model_version="1",
-                          data_version="1", summary=json.dumps([{"key": "trips", "label": "Car trips",
-                                                                  "value": 741724, "unit": "trips",
-                                                                  "baseline": 800000}]))
+                          params={"year": 2030}, dataset_key="cambridge-2011", model_version="1",
+                          data_version="1", summary=[{"key": "trips", "label": "Car trips", "value": 741724, "unit": "trips",
+                                                     "baseline": 800000}])
     db.session.add(saved)
     db.session.commit()
     service.attach_scenario(attempt, stage("purpose"), saved, amira)

@@ -75,7 +75,7 @@ def take(student, right=True, at=ON_TIME):
     attempt, why = service.start(student, quiz(), now=at)
     assert attempt is not None, why
     _, variants = quiz().variant(attempt.seed)
-    correct, wrong = quiz().question("wave").examples(variants["wave"])
+    correct, wrong = quiz().question("wave").responses(variants["wave"])
     return service.submit(attempt, quiz(), {"wave": correct if right else wrong, "argue": ESSAY},
                           now=at + timedelta(minutes=10))
 
@@ -309,7 +309,7 @@ def test_grading_an_essay_with_the_rubric(client, auth, world):
 def test_an_attempt_in_progress_stays_private(client, auth, world):
     attempt, _ = service.start(world["amira"], quiz(), now=datetime(2020, 1, 19, 12, 0))
     attempt.deadline = datetime(2099, 1, 1)  # still open today
-    attempt.drafts = '{"argue": "my secret draft"}'
+    attempt.drafts = {"argue": "my secret draft"}
     db.session.commit()
     auth.login(world["tutor"])
     html = client.get(f"{base(world)}/attempts/{attempt.id}").get_data(as_text=True)

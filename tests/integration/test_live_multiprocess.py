@@ -26,7 +26,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -36,22 +35,17 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.helpers import HOST, Server, ServerError, free_port, prepare_database, server_env
+
 pytestmark = pytest.mark.serial  # several gunicorns and a 50-phone burst: not beside other tests
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 REDIS_DB = 15
 TUTOR = "tutor@leadup.example"
 PASSWORD = "leadup-demo-2026"
 CHANNEL = "leadup-live"  # app/live/events.py
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def _ping(url, timeout):
@@ -86,7 +80,7 @@ def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip(f"Redis is not reachable at {HOST}:6379 ({unreachable}) and no redis-server to start one")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
                                 "--daemonize", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://{HOST}:{port}/{REDIS_DB}"
@@ -109,77 +103,37 @@ def redis_url():
 # -- the servers ----------------------------------------------------------------------------------
 
 def _env(data, redis_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "LEADUP_", "WERKZEUG_"))}
-    env.pop("DATABASE_URL_TEST", None)
-    env.update(
-        FLASK_APP="app",
-        DATABASE_URL=f"sqlite:///{data / 'live.sqlite'}",
-        LEADUP_ENV="development",
-        SECRET_KEY="live-multiprocess",  # the same in both: a session cookie from one works on the other
-        LOGIN_RATE_LIMIT="1000 per minute",
-        LIVE_REDIS_URL=redis_url,
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return server_env(f"sqlite:///{data / 'live.sqlite'}", LEADUP_ENV="development",
+                      SECRET_KEY="live-multiprocess",  # the same in both: a session cookie from one works on the other
+                      LOGIN_RATE_LIMIT="1000 per minute", LIVE_REDIS_URL=redis_url)
 
 
-def _flask(env, *args):
-    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-
-
-class Server:
-    def __init__(self, env, log, workers=1):
-        self.port = _free_port()
-        self.log = log
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", str(workers), "-k", "gthread",
-                 "--threads", "16",
-                 "--graceful-timeout", "2", "-b", f"{HOST}:{self.port}", "app:create_app()"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def log_tail(self, lines=30):
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def wait_ready(self, deadline):
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"the server on port {self.port} exited with {self.process.returncode}:\n{self.log_tail()}")
-            connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
-            try:
-                connection.request("GET", "/healthz")
-                response = connection.getresponse()
-                response.read()
-                if response.status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-            finally:
-                connection.close()
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server on port {self.port} did not answer /healthz:\n{self.log_tail()}")
-            time.sleep(0.1)
+def _server(env, log, workers=1):
+    """gunicorn with ``workers`` gthread workers of 16 threads (not yet started)."""
+    return Server(env, log, gunicorn=["-w", str(workers), "-k", "gthread", "--threads", "16",
+                                      "--graceful-timeout", "2", "app:create_app()"])
 
 
 @pytest.fixture
 def servers(tmp_path, redis_url):
     """Two gunicorn processes, A and B, on one SQLite file and one Redis."""
     env = _env(tmp_path, redis_url)
-    _flask(env, "db", "upgrade")
-    _flask(env, "demo", "seed")
     started = []
     try:
+        prepare_database(env)
         for name in ("a", "b"):
-            started.append(Server(env, tmp_path / f"server-{name}.log"))
-        deadline = time.monotonic() + 30
+            started.append(_server(env, tmp_path / f"server-{name}.log").launch())
         for server in started:
-            server.wait_ready(deadline)
+            server.wait_ready(30)
+    except ServerError as exc:
+        for server in started:
+            server.stop()
+        pytest.fail(str(exc))
+    try:
         yield started
     finally:
         for server in started:
-            _stop(server.process)
+            server.stop()
 
 
 # -- a browser, reduced to a cookie jar -------------------------------------------------------------
@@ -393,14 +347,16 @@ WORKERS = 4
 def sqlite_workers(tmp_path, redis_url):
     """One gunicorn with ``WORKERS`` gthread workers on one SQLite file (``docs/deploy.md``'s set-up)."""
     env = _env(tmp_path, redis_url)
-    _flask(env, "db", "upgrade")
-    _flask(env, "demo", "seed")
-    server = Server(env, tmp_path / "server.log", workers=WORKERS)
+    server = _server(env, tmp_path / "server.log", workers=WORKERS)
     try:
-        server.wait_ready(time.monotonic() + 30)
+        prepare_database(env)
+        server.start(30)
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
         yield server, tmp_path / "live.sqlite"
     finally:
-        _stop(server.process)
+        server.stop()
 
 
 def _at_once(count, step):

@@ -55,10 +55,14 @@ def case_id(case):
 
 @pytest.fixture(scope="module")
 def in_pyodide(tmp_path_factory):
-    """The harness's answer from one Pyodide session under Node: cases first, then the tests."""
+    """The harness's answer from one Pyodide session under Node: cases first, then the tests.
+
+    Python starts with the precompiled standard library, as in the browser, so these tests
+    also prove that Pyodide accepts its bytecode."""
     index = ROOT / "static/vendor/pyodide" / vendor.PYODIDE_VERSION
-    if not (index / "pyodide.mjs").is_file():
-        pytest.fail(f"{index}/pyodide.mjs missing: run 'make assets' (make test does)")
+    for name in ("pyodide.mjs", vendor.PRECOMPILED_STDLIB):
+        if not (index / name).is_file():
+            pytest.fail(f"{index}/{name} missing: run 'make assets' (make test does)")
     node = shutil.which("node")
     if not node:
         pytest.fail("Node.js is needed to run Pyodide outside a browser")
@@ -71,6 +75,7 @@ def in_pyodide(tmp_path_factory):
                "harness.main(json.load(open('/home/pyodide/tests/request.json')))\n")
     result = subprocess.run(
         [node, str(RUNNER), "--zip", str(tmp / "sims.zip"), "--index-url", str(index),
+         "--stdlib-url", str(index / vendor.PRECOMPILED_STDLIB),
          "--file", f"/home/pyodide/tests/harness.py={HARNESS}",
          "--file", f"/home/pyodide/tests/test_models.py={MODEL_TESTS}",
          "--file", f"/home/pyodide/tests/request.json={tmp / 'request.json'}"],

@@ -1,5 +1,4 @@
 """Taking a quiz: start, autosave, submit once, deadlines, extensions, who may see what."""
-import json
 from datetime import timedelta
 
 import pytest
@@ -104,7 +103,7 @@ def test_take_submit_review(client, auth, people, db):
         assert secret not in page, f"{secret} reached the student before submitting"
     attempt = db.session.scalars(sa.select(QuizAttempt)).one()
     _, variants = quiz().variant(attempt.seed)
-    third = quiz().question("wave").examples(variants["wave"])[0]
+    third = quiz().question("wave").responses(variants["wave"])[0]
     response = auth.post(attempt_url + "/submit", {"q-wave": third, "q-km": "13.6 km", "q-essay": "Yes, because."})
     assert response.status_code == 302
     review = client.get(attempt_url).get_data(as_text=True)
@@ -143,7 +142,7 @@ def test_submitting_twice_grades_once(client, auth, people, db):
     auth.post(attempt_url + "/submit", {"q-km": "99"})
     assert answers(db) == 3
     attempt = db.session.scalars(sa.select(QuizAttempt)).one()
-    assert json.loads(attempt.answer_for("km").response) == "13.56"
+    assert attempt.answer_for("km").response == "13.56"
     closed = auth.post(attempt_url + "/save", {"q-km": "1"}, headers={"Accept": "application/json"})
     assert closed.status_code == 409 and "closed" in closed.get_json()["error"]
 
@@ -300,7 +299,7 @@ def test_submitting_an_over_long_answer_shows_it_again_beside_its_question_and_g
     # Shortened, it goes in.
     assert auth.post(url + "/submit", {"q-km": "13.56", "q-essay": essay[:5000]}).status_code == 302
     db.session.refresh(attempt)
-    assert not attempt.is_open and json.loads(attempt.answer_for("essay").response) == essay[:5000].strip()
+    assert not attempt.is_open and attempt.answer_for("essay").response == essay[:5000].strip()
 
 
 def test_save_and_finish_later_with_an_over_long_answer_keeps_the_page_and_stores_nothing(auth, people, db):
@@ -324,4 +323,4 @@ def test_an_over_long_answer_sent_after_the_time_is_up_is_not_taken_and_the_save
     auth.login(user)
     assert auth.post(f"/quizzes/attempts/{attempt.id}/submit", {"q-essay": "x" * 30_000}).status_code == 302
     db.session.refresh(attempt)
-    assert attempt.auto_submitted and json.loads(attempt.answer_for("essay").response) == "In time."
+    assert attempt.auto_submitted and attempt.answer_for("essay").response == "In time."

@@ -8,7 +8,6 @@ from flask import g
 
 from app.activities.simulation import Simulation
 from app.content import current_course, load_course
-from app.content.model import ActivityRef
 from app.extensions import db
 from app.models import CityDataset, Role
 from app.security import CSP
@@ -31,7 +30,7 @@ def problems_for(tmp_path, block):
         ("::: simulation\nscenario: teleport\n:::",
          f"{UNIT_PATH}:9: simulation: unknown scenario 'teleport' (known: commuting, teleworking, ev_charging)"),
         ("::: simulation\ntitle: No model\n:::", f"{UNIT_PATH}:8: simulation: missing 'scenario'"),
-        ("::: simulation\nscenario: commuting\ncolour: red\n:::", f"{UNIT_PATH}:9: simulation: unknown setting 'colour'"),
+        ("::: simulation\nscenario: commuting\ncolour: red\n:::", f"{UNIT_PATH}:10: simulation: unknown setting 'colour'"),
         ("::: simulation\nscenario: commuting\nparams:\n  jobs_growth: 1\n  year: 1900\n:::",
          f"{UNIT_PATH}:12: simulation: params: year: must be at least 2011 (got 1900)"),
         ("::: simulation\nscenario: commuting\nparams:\n  use_plans: maybe\n:::",
@@ -80,9 +79,7 @@ def test_good_settings_load(tmp_path):
 # -- rendering -----------------------------------------------------------------------------
 
 def build(config, key="sim"):
-    ref = ActivityRef("simulation", key, config, 1)
-    ref.activity = Simulation.from_config(ref, None)
-    return ref.activity
+    return Simulation.from_config(config, None, key, 1)
 
 
 def render(app, activity, query=""):
@@ -190,7 +187,7 @@ def test_a_tutors_city_dataset_is_offered_to_their_students(client, auth, make):
     tutor = make.user(Role.TUTOR, cohorts=[cohort])
     student = make.user(cohorts=[cohort])
     data = sims_dataset.synthetic(5)
-    city = CityDataset(name="Testville", owner_id=tutor.id, cohort_id=cohort.id, payload=json.dumps(data.to_dict()),
+    city = CityDataset(name="Testville", owner_id=tutor.id, cohort_id=cohort.id, payload=data.to_dict(),
                        version=data.version, zone_count=5)
     db.session.add(city)
     db.session.commit()

@@ -134,7 +134,7 @@ def test_compare_marks_differences_in_words(client, student):
 
 
 def test_scenario_page_and_rerun_on_the_server(client, student, auth, db):
-    scenario = saved(student, unit="not-a-unit")
+    scenario = saved(student, unit="00000000-0000-4000-8000-000000000000")  # a uuid of no unit
     html = main_html(client.get(f"/scenarios/{scenario.id}"))
     assert "Home two days" in html and "✓ Verified" in html and scenario.model_version in html
     assert "Re-run on the server" in html and "Your browser showed" in html
@@ -147,7 +147,10 @@ def test_scenario_page_and_rerun_on_the_server(client, student, auth, db):
 
 def test_rerun_reports_a_mismatch(client, student, auth, db):
     scenario = saved(student)
-    scenario.browser_summary = scenario.browser_summary.replace('"value":', '"value":1', 1)
+    report = scenario.browser_summary
+    first = report["summary"][0]
+    changed = {**first, "value": first["value"] + 1 + abs(first["value"])}  # a new value, not a change in place
+    scenario.browser_summary = {**report, "summary": [changed, *report["summary"][1:]]}
     db.session.commit()
     page = auth.post(f"/scenarios/{scenario.id}/verify", follow_redirects=True).get_data(as_text=True)
     assert "Not verified: the figures sent by the browser differ" in page

@@ -43,12 +43,13 @@ def browser_figures(name="teleworking", params=None):
 def test_save_reruns_on_the_server_and_returns_the_record(json_api, auth, make):
     student = make.user()
     auth.login(student)
-    response = json_api.save({**TELEWORK, "browser_summary": browser_figures(), "unit": "0b6f-unit"})
+    unit = "0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"
+    response = json_api.save({**TELEWORK, "browser_summary": browser_figures(), "unit": unit.upper()})
     assert response.status_code == 201
     body = response.get_json()
     assert body["title"] == "Three days at home" and body["scenario"] == "teleworking"
     assert body["params"]["telework_days"] == 3 and body["params"]["car_share"] == 73  # completed with defaults
-    assert body["dataset"] == "cambridge-2011" and body["unit"] == "0b6f-unit"
+    assert body["dataset"] == "cambridge-2011" and body["unit"] == unit  # read as a uuid: in its canonical form
     assert body["model_version"].startswith("teleworking ") and body["data_version"].startswith("cambridge-2011:")
     assert body["summary"] == browser_figures()
     assert body["verified"] is True
@@ -86,6 +87,8 @@ def test_figures_from_another_model_version_are_not_verified(json_api, auth, mak
     ({**TELEWORK, "dataset": "synthetic-501"}, "dataset", "2 to 500 zones"),
     ({**TELEWORK, "dataset": "city:999"}, "dataset", "no dataset city:999 that you may use"),
     ({**TELEWORK, "unit": "<script>"}, "unit", "unit's uuid"),
+    ({**TELEWORK, "unit": "0b6f-unit"}, "unit", "unit's uuid"),
+    ({**TELEWORK, "unit": ["0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"]}, "unit", "unit's uuid"),
     ({**TELEWORK, "browser_summary": [{"key": "trips"}]}, "browser_summary", "numeric value"),
     ({**TELEWORK, "browser_summary": "lots"}, "browser_summary", "list of at most 50"),
 ])
@@ -195,8 +198,8 @@ def test_verify_saved_reruns_and_detects_changes(make, db, monkeypatch):
 
 
 def test_verify_saved_reports_a_dataset_that_is_gone(make, db):
-    saved = SavedScenario(user_id=make.user().id, scenario="teleworking", title="t", params="{}",
-                          dataset_key="city:404", model_version="m", data_version="d", summary="[]")
+    saved = SavedScenario(user_id=make.user().id, scenario="teleworking", title="t", params={},
+                          dataset_key="city:404", model_version="m", data_version="d", summary=[])
     db.session.add(saved)
     db.session.commit()
     assert service.verify_saved(saved) == (False, None)

@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from app.models import CityDataset, Role, SavedScenario
 from sims import dataset as sims_dataset
@@ -82,13 +83,13 @@ def old_style_city(db, owner, cohort, flow=int(1e300)):
     flows = [[flow, 9000], [38000, 120000]]
     for i, zone in enumerate(zones):
         zone.residents, zone.jobs = sum(flows[i]), sum(row[i] for row in flows)
-    city = CityDataset(name="Leeds (old upload)", owner_id=owner.id, cohort_id=cohort.id, payload="{}", version="",
+    city = CityDataset(name="Leeds (old upload)", owner_id=owner.id, cohort_id=cohort.id, payload={}, version="",
                        zone_count=2)
     db.session.add(city)
     db.session.flush()
     data = sims_dataset.Dataset(f"city-{city.id}", city.name, zones, flows, sims_dataset.centroid_costs(zones),
                                 attribution="Imported by a tutor.")
-    city.payload, city.version = json.dumps(data.to_dict()), data.version
+    city.payload, city.version = data.to_dict(), data.version
     db.session.commit()
     return city
 
@@ -117,12 +118,22 @@ def test_rows_stored_with_nan_by_the_old_code_show_as_unavailable(client, auth, 
                {"key": "yearly_mwh", "label": "Charging energy per year", "value": float("inf"), "unit": "MWh",
                 "baseline": float("-inf")},
                {"key": "home_mwh", "label": "Charged at home per day", "value": 12.5, "unit": "MWh", "baseline": None}]
-    old = SavedScenario(user_id=student.id, scenario="ev_charging", title="Saved before the fix", params="{}",
+    old = SavedScenario(user_id=student.id, scenario="ev_charging", title="Saved before the fix", params={},
                         dataset_key="cambridge-2011", model_version="ev_charging 1.0 (sims 0.2.0)",
-                        data_version="cambridge-2011:x", summary=json.dumps(figures))  # writes NaN, Infinity
+                        data_version="cambridge-2011:x", summary=[])
     db.session.add(old)
     db.session.commit()
-    assert "NaN" in db.session.get(SavedScenario, old.id).summary
+    text, where = json.dumps(figures), {"id": old.id}  # writes NaN, Infinity, as the old code did
+    if db.engine.dialect.name == "sqlite":  # a JSON column there is text: a row may still hold them
+        db.session.execute(sa.text("UPDATE saved_scenarios SET summary = :text WHERE id = :id"), {"text": text, **where})
+        db.session.commit()
+        assert "NaN" in db.session.execute(sa.text("SELECT summary FROM saved_scenarios WHERE id = :id"), where).scalar()
+    else:  # PostgreSQL's json refuses them; the upgrade to JSON columns (7c3e9a41b2d5) stored null instead
+        with pytest.raises(sa.exc.DataError), db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE saved_scenarios SET summary = CAST(:text AS json) WHERE id = :id"),
+                               {"text": text, **where})
+        old.summary = json.loads(text, parse_constant=lambda _name: None)
+        db.session.commit()
     listed = client.get("/api/scenarios")
     assert listed.status_code == 200
     records = {s["id"]: s for s in strict_json(listed)["scenarios"]}

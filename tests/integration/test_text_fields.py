@@ -17,7 +17,7 @@ from app.models import Role
 
 NASTY = "Tab\u202eoverride\u2066isolate\u2069 nul\x00 esc\x1b c1\x85\x9b Cafe\u0301"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# The same characters as JSON escapes, for the columns that hold JSON (quiz drafts, answers).
+# The same characters as JSON escapes, for text that holds JSON.
 FORBIDDEN_ESCAPED = re.compile(r"(?<!\\)\\(u(00[01][0-9a-f]|007f|00[89][0-9a-f]|202[a-e]|206[6-9]|d[89a-f][0-9a-f]{2})|[bf])",
                                re.IGNORECASE)
 JSON = {"Accept": "application/json"}
@@ -35,16 +35,33 @@ def world(make):
             "tutor": make.user(Role.TUTOR, [cohort], name="Tara"), "admin": make.user(Role.ADMIN, name="Alex")}
 
 
+def texts_in(value):
+    """Every string in a JSON column's value, its objects' keys too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from texts_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_in(item)
+
+
 def dirty_cells():
-    """``[(table.column, value)]`` of every text cell holding a character cleaning removes."""
+    """``[(table.column, value)]`` of every text cell, and every string in a JSON cell, holding a
+    character cleaning removes."""
     found = []
     for table in _db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text))]
+        columns = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text, sa.JSON))]
         if not columns:
             continue
         for row in _db.session.execute(sa.select(*columns)):
             for column, value in zip(columns, row):
-                if isinstance(value, str) and (FORBIDDEN.search(value) or FORBIDDEN_ESCAPED.search(value)):
+                if isinstance(column.type, sa.JSON):
+                    found.extend((f"{table.name}.{column.name}", text[:80]) for text in texts_in(value)
+                                 if FORBIDDEN.search(text))
+                elif isinstance(value, str) and (FORBIDDEN.search(value) or FORBIDDEN_ESCAPED.search(value)):
                     found.append((f"{table.name}.{column.name}", value[:80]))
     return found
 

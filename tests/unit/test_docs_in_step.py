@@ -45,7 +45,7 @@ def _registered():
     return {
         "activity type": ("## Activities", activities.names()),
         "question type": ("### Question types", questions.names()),
-        "deliberation stage type": ("### Stages", list(STAGE_TYPES)),
+        "deliberation stage type": ("### Stages", [stage.name for stage in STAGE_TYPES]),
         "live activity type": ("## Live workshop plans", list(kinds.choices())),
     }
 

@@ -100,7 +100,7 @@ def test_a_yaml_error_names_its_line(tmp_path):
 
 
 def test_every_stage_type_declares_what_it_needs():
-    for stage in STAGE_TYPES.values():
+    for stage in STAGE_TYPES:
         assert stage.label and stage.summary
         names = [f.name for f in stage.fields] + ([f.name for f in stage.note.fields] if stage.note else [])
         assert all(re.fullmatch(r"[a-z_]+", n) for n in names), stage.name

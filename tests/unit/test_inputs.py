@@ -1,7 +1,17 @@
 """The one cleaning of written text and the one reading of numbers (``app.inputs``)."""
 import pytest
 
-from app.inputs import InputError, check_length, clean_secret, clean_text, finite, read_int, read_number, read_text
+from app.inputs import (
+    InputError,
+    check_length,
+    clean_secret,
+    clean_text,
+    finite,
+    read_int,
+    read_number,
+    read_text,
+    read_uuid,
+)
 
 
 @pytest.mark.parametrize("raw,cleaned", [
@@ -80,3 +90,14 @@ def test_read_number_takes_finite_decimals_only():
 
 def test_finite():
     assert finite(1) and finite(0.5) and not finite(float("nan")) and not finite(True) and not finite("1")
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("5b0f3c2e-8d7a-4e1b-9c3d-2a1b0c9d8e7f", "5b0f3c2e-8d7a-4e1b-9c3d-2a1b0c9d8e7f"),
+    ("5B0F3C2E-8D7A-4E1B-9C3D-2A1B0C9D8E7F", "5b0f3c2e-8d7a-4e1b-9c3d-2a1b0c9d8e7f"),
+    ("{5b0f3c2e8d7a4e1b9c3d2a1b0c9d8e7f}", "5b0f3c2e-8d7a-4e1b-9c3d-2a1b0c9d8e7f"),
+    ("5b0f3c2e-8d7a-4e1b-9c3d", None), ("0b6f-unit", None), ("<script>", None), ("", None), (None, None),
+    (12, None),
+])
+def test_read_uuid_gives_the_canonical_form_or_none(value, expected):
+    assert read_uuid(value) == expected

@@ -5,7 +5,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.content import yaml_lines
-from app.quizzes.questions import QuestionError, get
+from app.quizzes.questions import ConfigError, get
 from app.quizzes.questions.base import KEY, attempt_key, token
 
 SINGLE = """\
@@ -134,7 +134,7 @@ def score(question, response, variant=None):
 
 
 def error_of(text):
-    with pytest.raises(QuestionError) as caught:
+    with pytest.raises(ConfigError) as caught:
         build(text)
     return caught.value
 
@@ -157,14 +157,14 @@ def test_examples_grade_right_as_full_marks_and_wrong_as_less(name):
     question = build(EVERY_TYPE[name])
     for seed in range(5):
         variant = question.draw(random.Random(seed))
-        right, wrong = question.examples(variant)
+        right, wrong = question.responses(variant)
         assert score(question, right, variant) == pytest.approx(1.0), (seed, right)
         assert score(question, wrong, variant) < 1.0, (seed, wrong)
 
 
 def test_essay_examples_are_top_and_bottom_rubric_levels():
     question = build(ESSAY)
-    right, wrong = question.examples({})
+    right, wrong = question.responses({})
     assert question.grade_rubric(right["rubric"]).score == 1.0
     assert question.grade_rubric(wrong["rubric"]).score == 0.0
 
@@ -583,7 +583,7 @@ TOKENED = ["single", "multiple", "matching", "ordering", "cloze"]
 def test_the_page_tokens_are_read_back_as_stored_tokens_and_grade_right(name):
     question = build(EVERY_TYPE[name])
     variant = drawn(question, 5)
-    right, _ = question.examples(variant)
+    right, _ = question.responses(variant)
     form = _page_form(question, variant, right)
     sent = set(form.values()) | {key.rsplit("-", 1)[-1] for key in form}
     stable = set(right if isinstance(right, list) else [right]) if not isinstance(right, dict) \
@@ -611,7 +611,7 @@ def _raw(question, form):
 def test_a_stored_legacy_token_still_decodes_and_a_page_from_before_is_understood(name):
     question = build(EVERY_TYPE[name])
     variant = drawn(question, 2)
-    right, _ = question.examples(variant)  # examples are stored responses: stable tokens
+    right, _ = question.responses(variant)  # examples are stored responses: stable tokens
     assert score(question, right, variant) == 1.0
     assert question.parse(_legacy_form(question, right), variant) == right
 

@@ -4,7 +4,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.content import yaml_lines
 from app.quizzes.questions import simulation
-from app.quizzes.questions.base import QuestionError
+from app.quizzes.questions.base import ConfigError
 from sims import api
 
 TELEWORK = """\
@@ -25,7 +25,7 @@ def build(text):
 
 
 def error_of(text):
-    with pytest.raises(QuestionError) as caught:
+    with pytest.raises(ConfigError) as caught:
         build(text)
     return caught.value
 
@@ -52,7 +52,7 @@ def test_runs_are_cached_per_scenario_and_params():
 
 def test_examples_grade_right_and_wrong():
     question = build(TELEWORK)
-    right, wrong = question.examples({})
+    right, wrong = question.responses({})
     assert question.grade(right, {}).score == 1.0
     assert question.grade(wrong, {}).score == 0.0
     assert float(right["value"]) == question.correct_value({})
@@ -107,7 +107,7 @@ text: With {{share}}% teleworkable for {{days}} days, how many car trips?
         expected = value_of("teleworking", "car_trips", {
             "teleworkable_share": variant["share"], "telework_days": variant["days"], "car_share": 100 - variant["share"]})
         assert question.correct_value(variant) == expected
-        right, wrong = question.examples(variant)
+        right, wrong = question.responses(variant)
         assert question.grade(right, variant).score == 1.0 and question.grade(wrong, variant).score == 0.0
     assert question.correct_value({"share": 20, "days": 1}) != question.correct_value({"share": 60, "days": 3})
 
@@ -157,7 +157,7 @@ output: work_mwh
 text: Pick your saved scenario.
 """)
     assert question.needs_saved_scenario and not build(TELEWORK).needs_saved_scenario
-    assert question.examples({})[0] == {"scenario_id": None, "value": ""}
+    assert question.responses({})[0] == {"scenario_id": None, "value": ""}
     assert question.parse(MultiDict({"q-mine-scenario": "12", "q-mine-value": "3"})) == {"scenario_id": 12, "value": "3"}
     assert question.parse(MultiDict({"q-mine-scenario": "x"}))["scenario_id"] is None
     assert question.grade({"scenario_id": None, "value": "3"}, {}).score == 0.0  # no student: refused

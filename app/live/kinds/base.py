@@ -7,7 +7,9 @@ what a type declares and never test its name::
     class Poll(LiveKind):
         name, label = "poll", "Poll"
         one_answer = True               # one answer each, replaced when they change their mind
-        def settings(self, form): ...   # the tutor's add form -> (settings, {field: error})
+        fields = {"options": "lines", "multiple": "flag"}  # its settings, and how a form gives them
+        def from_config(self, data): ...  # plain data (a plan file's, or form_data(form)) -> settings
+        def examples(self): ...         # registry.Examples: settings and answers, taken and refused
         def answer(self, activity, form): ...  # a participant's form -> (text, value)
         def results(self, activity, posts, votes): ...  # -> what the results template shows
         def charts(self, out, activity, results): ...  # the tutor's charts (``charts.Charts``)
@@ -21,9 +23,12 @@ Templates: ``live/kinds/<name>_settings.html`` (fields of the add form),
 (``settings_template``, ``input_template``, ``results_template``).
 """
 from ...inputs import check_length, clean_text, read_int
+from ...registry import ConfigError, Registry, line_of
 from ..errors import LiveError, read
 
-_REGISTRY = {}
+TYPES = Registry("live activity type", instances=True)
+register = TYPES.register
+get = TYPES.get
 # A post's colours (every post has one, the first unless its kind lets the writer choose: a board)
 COLOURS = ("yellow", "pink", "blue", "green")
 
@@ -44,6 +49,10 @@ class LiveKind:
     notes_heading = "Everything sent"  # the control page's list of the posts
     results_on_control = True  # False: that list is the results (the control page shows no others)
     max_text = 280
+    # The settings beyond title and prompt, as {name: how a tutor's form gives it}: "lines" (a
+    # textarea, one item a line; a plan file gives a list), "flag" (a checkbox, "1" when ticked;
+    # a plan file gives true or false) or "text".
+    fields = {}
 
     @property
     def votable(self):
@@ -62,9 +71,60 @@ class LiveKind:
     def results_template(self):
         return f"live/kinds/{self.name}_results.html"
 
-    def settings(self, form):
-        """``(settings dict, {field: error})`` from the tutor's form (beyond title and prompt)."""
-        return {}, {}
+    def form_data(self, form):
+        """The plain data of the tutor's add form (``fields`` read as they declare), for ``from_config``."""
+        data = {}
+        for name, reading in self.fields.items():
+            value = form.get(name)
+            if reading == "flag":
+                data[name] = value == "1"
+            elif reading == "lines":
+                data[name] = lines(value or "")
+            elif value is not None:
+                data[name] = value
+        return data
+
+    def from_config(self, data):
+        """The settings stored with an activity, from plain data: a plan file's mapping or
+        ``form_data(form)``. Raise ``ConfigError`` naming the field (``problem``)."""
+        return {}
+
+    def examples(self):
+        """``registry.Examples``: settings this type takes and refuses, and an answer it takes
+        (``right``) and one it refuses (``wrong``), each a participant's form, for the test that
+        walks every registered type."""
+        raise NotImplementedError
+
+    def check_keys(self, data, settings=()):
+        """Refuse a setting this type does not have (a plan file's; a form gives only ``fields``);
+        what ``from_config`` made of them (``settings``, as a session's plan file holds) is known."""
+        for name in data:
+            if name not in self.fields and name not in settings:
+                raise self.problem(data, name, f"unknown setting '{name}' for a {self.name} "
+                                               f"(it has: {', '.join(self.fields) or 'none'})")
+
+    @staticmethod
+    def problem(data, field, message):
+        """The ``ConfigError`` for ``field`` of ``data`` (with its line when from a plan file)."""
+        return ConfigError(message, line_of(data, field), field)
+
+    def items(self, data, field):
+        """The list ``data[field]`` (a list, or text with one item a line), each item cleaned to
+        one line, empty ones dropped."""
+        value = data.get(field)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return lines(value)
+        if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
+            raise self.problem(data, field, f"Give the {field} as a list, one a line.")
+        return [item for item in (clean_text("" if v is None else str(v), one_line=True) for v in value) if item]
+
+    def flag(self, data, field):
+        value = data.get(field, False)
+        if not isinstance(value, bool):
+            raise self.problem(data, field, f"“{field}” is true or false.")
+        return value
 
     def answer(self, activity, form):
         """``(text, value)`` from a participant's form; raise ``LiveError(message, field)``."""
@@ -95,22 +155,13 @@ class LiveKind:
         return read(check_length, text, limit, field, name)
 
 
-def register(cls):
-    _REGISTRY[cls.name] = cls()
-    return cls
-
-
-def get(name):
-    return _REGISTRY.get(name)
-
-
 def choices():
-    return {name: kind.label for name, kind in _REGISTRY.items()}
+    return {kind.name: kind.label for kind in TYPES}
 
 
 def registered():
     """Every activity type, in the order they were registered (the tutor's add forms)."""
-    return list(_REGISTRY.values())
+    return list(TYPES)
 
 
 def lines(text):

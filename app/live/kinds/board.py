@@ -1,5 +1,6 @@
 """Sticky-note board: notes per table in colours, dot votes, and themes the tutor gives them."""
 from ...inputs import InputError, read_int
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError, read
 from .base import COLOURS, LiveKind, register
@@ -19,12 +20,18 @@ class Board(LiveKind):
     notes_heading = "Notes"
     results_on_control = False  # the control page's notes are the board
 
-    def settings(self, form):
+    fields = {"dots": "text"}
+
+    def from_config(self, data):
         try:
-            dots = read_int(form.get("dots"), "dots", 0, MAX_DOTS, default=3)
+            dots = read_int(data.get("dots"), "dots", 0, MAX_DOTS, default=3)
         except InputError:
-            return {}, {"dots": f"Dots are a whole number from 0 to {MAX_DOTS}."}
-        return {"dots": dots}, {}
+            raise self.problem(data, "dots", f"Dots are a whole number from 0 to {MAX_DOTS}.") from None
+        return {"dots": dots}
+
+    def examples(self):
+        return Examples(valid={"dots": 2}, invalid={"dots": 11}, problem="Dots are a whole number", field="dots",
+                        right={"text": "Ask the bus drivers", "colour": "blue"}, wrong={"text": "  "})
 
     def answer(self, activity, form):
         text = self.text_of(form, self.max_text, label="something on the note", name="Your note")

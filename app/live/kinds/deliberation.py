@@ -2,6 +2,7 @@
 stakeholder map...) done at the tables, each note with the stage's own fields and checks."""
 from ...content import current_course
 from ...deliberation.stages import clean_value
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, register
@@ -20,6 +21,13 @@ def stage_of(activity):
     return exercise, stage
 
 
+def stage_of_value(value):
+    """The exercise and stage a tutor's choice (``note_stages``' value) names."""
+    exercise_uuid, _, stage_id = str(value).partition(":")
+    exercise = current_course().deliberations_by_uuid.get(exercise_uuid)
+    return exercise, exercise.stage(stage_id) if exercise else None
+
+
 def roles_of(activity):
     """The exercise's role cards' names, which a role field offers."""
     exercise, _ = stage_of(activity)
@@ -32,13 +40,32 @@ class DeliberationStage(LiveKind):
     label = "Deliberation stage"
     to_discussion = True
 
-    def settings(self, form):
-        exercise_uuid, _, stage_id = str(form.get("stage") or "").partition(":")
+    fields = {"stage": "text"}
+
+    def from_config(self, data):
+        exercise_uuid, _, stage_id = str(data.get("stage") or "").partition(":")
         exercise = current_course().deliberations_by_uuid.get(exercise_uuid)
         stage = exercise.stage(stage_id) if exercise else None
         if stage is None or stage.note is None:
-            return {}, {"stage": "Choose a stage of one of the course's deliberation exercises."}
-        return {"exercise": exercise.uuid, "stage": stage.id}, {}
+            raise self.problem(data, "stage", "Choose a stage of one of the course's deliberation exercises.")
+        return {"exercise": exercise.uuid, "stage": stage.id}
+
+    def examples(self):
+        """In the course's first note-taking stage whose required fields are all text."""
+        def texts(stage):
+            return [f.name for f in stage.note.fields if f.required and f.kind != "links"
+                    and f.kind in ("text", "textarea")]
+
+        def usable(stage):
+            return stage and texts(stage) and all(f.kind in ("text", "textarea", "links")
+                                                  for f in stage.note.fields if f.required)
+
+        value = next((value for value, _ in note_stages() if usable(stage_of_value(value)[1])), "")
+        names = texts(stage_of_value(value)[1]) if value else []
+        return Examples(valid={"stage": value}, invalid={"stage": "no-such-exercise:consequences"},
+                        problem="Choose a stage", field="stage",
+                        right={name: "Shops on Mill Road lose passing trade" for name in names},
+                        wrong={name: "" for name in names})
 
     def answer(self, activity, form):
         exercise, stage = stage_of(activity)

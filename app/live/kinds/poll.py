@@ -1,8 +1,9 @@
 """Poll: one or several of the tutor's options; the room's counts as a chart."""
 from ...inputs import InputError, read_int
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, long_line_problem, register
+from .base import LiveKind, long_line_problem, register
 
 MAX_OPTIONS, MAX_OPTION = 12, 120
 
@@ -13,16 +14,24 @@ class Poll(LiveKind):
     label = "Poll"
     one_answer = True
 
-    def settings(self, form):
-        options = lines(form.get("options"))
+    fields = {"options": "lines", "multiple": "flag"}
+
+    def from_config(self, data):
+        options = self.items(data, "options")
         if len(options) < 2:
-            return {}, {"options": "Give at least two options, one per line."}
+            raise self.problem(data, "options", "Give at least two options, one per line.")
         if len(options) > MAX_OPTIONS:
-            return {}, {"options": f"Give at most {MAX_OPTIONS} options, one per line (there are {len(options)})."}
+            raise self.problem(data, "options",
+                               f"Give at most {MAX_OPTIONS} options, one per line (there are {len(options)}).")
         problem = long_line_problem(options, MAX_OPTION)
         if problem:
-            return {}, {"options": problem}
-        return {"options": options, "multiple": form.get("multiple") == "1"}, {}
+            raise self.problem(data, "options", problem)
+        return {"options": options, "multiple": self.flag(data, "multiple")}
+
+    def examples(self):
+        return Examples(valid={"options": ["Buses", "Bicycles", "Cars"]}, invalid={"options": ["Only one"]},
+                        problem="at least two options", field="options", right={"choice": ["1"]},
+                        wrong={"choice": ["0", "2"]})
 
     def answer(self, activity, form):
         options = activity.settings.get("options", [])

@@ -1,5 +1,6 @@
 """Q&A: participants post questions (or answers to an open question), as many as they like, and
 upvote the ones they want answered; the most wanted first, after the ones the tutor pinned."""
+from ...registry import Examples
 from .. import charts
 from .base import LiveKind, register
 
@@ -13,6 +14,10 @@ class Questions(LiveKind):
     mergeable = True
     to_discussion = True
     max_text = 280
+
+    def examples(self):
+        return Examples(valid={}, invalid={"upvotes": "yes"}, problem="unknown setting", field="upvotes",
+                        right={"text": "Who owns the sensor data?"}, wrong={})
 
     def answer(self, activity, form):
         return self.text_of(form, self.max_text, label="your question or answer",

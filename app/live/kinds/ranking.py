@@ -1,9 +1,10 @@
 """Ranking: each participant puts the tutor's items in order, one answer each; the room's order
 by Borda count (n - 1 points for a first place, 0 for a last) with each item's average place."""
 from ...inputs import InputError, read_int
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, long_line_problem, register
+from .base import LiveKind, long_line_problem, register
 
 MIN_ITEMS, MAX_ITEMS, MAX_ITEM = 3, 8, 120
 
@@ -19,18 +20,26 @@ class Ranking(LiveKind):
     label = "Ranking"
     one_answer = True
 
-    def settings(self, form):
-        items = lines(form.get("items"))
+    fields = {"items": "lines"}
+
+    def from_config(self, data):
+        items = self.items(data, "items")
         if len(items) < MIN_ITEMS:
-            return {}, {"items": f"Give at least {MIN_ITEMS} items to rank, one per line."}
+            raise self.problem(data, "items", f"Give at least {MIN_ITEMS} items to rank, one per line.")
         if len(items) > MAX_ITEMS:
-            return {}, {"items": f"Give at most {MAX_ITEMS} items to rank, one per line."}
+            raise self.problem(data, "items", f"Give at most {MAX_ITEMS} items to rank, one per line.")
         if len({item.casefold() for item in items}) < len(items):
-            return {}, {"items": "Each item to rank appears once: two lines are the same."}
+            raise self.problem(data, "items", "Each item to rank appears once: two lines are the same.")
         problem = long_line_problem(items, MAX_ITEM)
         if problem:
-            return {}, {"items": problem}
-        return {"items": items}, {}
+            raise self.problem(data, "items", problem)
+        return {"items": items}
+
+    def examples(self):
+        return Examples(valid={"items": ["Safety", "Cost", "Privacy"]}, invalid={"items": ["Cost", "Safety", "cost"]},
+                        problem="Each item to rank appears once", field="items",
+                        right={place_field(1): "2", place_field(2): "0", place_field(3): "1"},
+                        wrong={place_field(1): "0", place_field(2): "0", place_field(3): "1"})
 
     def answer(self, activity, form):
         items = activity.settings.get("items", [])

@@ -1,9 +1,10 @@
 """Scale: participants rate each of the tutor's statements from 1 to 5, one answer each; the
 room's mean, count and spread of ratings for each statement."""
 from ...inputs import InputError, read_int
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError
-from .base import LiveKind, lines, long_line_problem, register
+from .base import LiveKind, long_line_problem, register
 
 MAX_STATEMENTS, MAX_STATEMENT = 6, 200
 POINTS = 5
@@ -30,19 +31,27 @@ class Scale(LiveKind):
     label = "Scale"
     one_answer = True
 
-    def settings(self, form):
-        statements = lines(form.get("statements"))
+    fields = {"statements": "lines", "scale": "text"}
+
+    def from_config(self, data):
+        statements = self.items(data, "statements")
         if not statements:
-            return {}, {"statements": "Give at least one statement to rate, one per line."}
+            raise self.problem(data, "statements", "Give at least one statement to rate, one per line.")
         if len(statements) > MAX_STATEMENTS:
-            return {}, {"statements": f"Give at most {MAX_STATEMENTS} statements, one per line."}
+            raise self.problem(data, "statements", f"Give at most {MAX_STATEMENTS} statements, one per line.")
         problem = long_line_problem(statements, MAX_STATEMENT)
         if problem:
-            return {}, {"statements": problem}
-        scale = form.get("scale") or "1-5"
+            raise self.problem(data, "statements", problem)
+        scale = data.get("scale") or "1-5"
         if scale not in SCALES:
-            return {}, {"scale": "Choose the scale: 1 to 5, or agreement."}
-        return {"statements": statements, "scale": scale, "labels": list(SCALES[scale])}, {}
+            raise self.problem(data, "scale", "Choose the scale: 1 to 5, or agreement.")
+        return {"statements": statements, "scale": scale, "labels": list(SCALES[scale])}
+
+    def examples(self):
+        return Examples(valid={"statements": ["The twin is trusted", "Data is shared"], "scale": "agree"},
+                        invalid={"statements": ["Fine"], "scale": "1-10"}, problem="Choose the scale",
+                        field="scale", right={rating_field(0): "4", rating_field(1): "2"},
+                        wrong={rating_field(0): "4", rating_field(1): "9"})
 
     def answer(self, activity, form):
         statements = activity.settings.get("statements", [])

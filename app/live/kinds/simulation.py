@@ -4,6 +4,7 @@ tables' results side by side."""
 from sims import api
 from sims.params import ParamError
 
+from ...registry import Examples
 from .. import charts
 from ..errors import LiveError
 from .base import LiveKind, register
@@ -28,16 +29,28 @@ class SimulationRound(LiveKind):
     label = "Simulation round"
     one_per_table = True  # a table agrees its settings and submits them together
 
-    def settings(self, form):
-        scenario = form.get("scenario")
+    fields = {"scenario": "text", "show": "text"}
+
+    def from_config(self, data):
+        scenario = data.get("scenario")
         if scenario not in api.SCENARIOS:
-            return {}, {"scenario": "Choose a model: " + ", ".join(api.SCENARIOS) + "."}
+            raise self.problem(data, "scenario", "Choose a model: " + ", ".join(api.SCENARIOS) + ".")
         declared = [p.name for p in api.scenario(scenario).PARAMS]
-        shown = [n.strip() for n in str(form.get("show") or "").replace(",", " ").split() if n.strip()]
+        show = data.get("show") or ""
+        if isinstance(show, list):  # a plan file's list
+            show = " ".join(str(name) for name in show)
+        shown = [n.strip() for n in str(show).replace(",", " ").split() if n.strip()]
         unknown = [n for n in shown if n not in declared]
         if unknown:
-            return {}, {"show": f"“{unknown[0]}” is not a setting of this model (it has {', '.join(declared)})."}
-        return {"scenario": scenario, "show": shown or declared}, {}
+            raise self.problem(data, "show", f"“{unknown[0]}” is not a setting of this model "
+                                             f"(it has {', '.join(declared)}).")
+        return {"scenario": scenario, "show": shown or declared}
+
+    def examples(self):
+        return Examples(valid={"scenario": "teleworking", "show": ["telework_days"]},
+                        invalid={"scenario": "teleworking", "show": "telework_days, sunshine"},
+                        problem="“sunshine” is not a setting", field="show",
+                        right={"telework_days": "3"}, wrong={"telework_days": "9"})
 
     def params(self, activity):
         """The shown parameters' declarations (``Param.describe()``), in the model's order."""

@@ -1,5 +1,6 @@
 """Word cloud: participants send words or short phrases, as many as they like; the room's
 phrases, folded together whatever their case, are shown sized by how often they were sent."""
+from ...registry import Examples
 from .. import charts
 from .base import LiveKind, register
 
@@ -26,6 +27,10 @@ class WordCloud(LiveKind):
     label = "Word cloud"
     to_discussion = True
     max_text = MAX_PHRASE
+
+    def examples(self):
+        return Examples(valid={}, invalid={"words": 3}, problem="unknown setting", field="words",
+                        right={"text": "Trust"}, wrong={"text": "x" * (MAX_PHRASE + 1)})
 
     def answer(self, activity, form):
         text = self.text_of(form, MAX_PHRASE, label="a word or a short phrase", name="A word or phrase")

@@ -5,6 +5,6 @@ numeric, text, ordering, matching, cloze, essay and simulation.
 """
 # Importing a type's module registers it.
 from . import base, choice, cloze, essay, matching, numeric, ordering, simulation, text  # noqa: F401
-from .base import Grade, GradeContext, QuestionError, QuestionType, get, names
+from .base import ConfigError, Grade, GradeContext, QuestionType, get, names
 
-__all__ = ["base", "get", "names", "Grade", "GradeContext", "QuestionError", "QuestionType"]
+__all__ = ["base", "get", "names", "Grade", "GradeContext", "ConfigError", "QuestionType"]

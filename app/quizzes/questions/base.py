@@ -10,7 +10,7 @@ one student's *variant* (the values drawn for its variables, see ``variables.py`
 - ``grade(response, variant, context)`` a ``Grade`` (score 0..1, or ``None`` for a tutor to
   grade), with feedback HTML;
 - ``correct_answer_html(variant)`` the right answer, shown only when the quiz's policy allows;
-- ``examples(variant)`` a correct and an incorrect response, which tests grade for every
+- ``responses(variant)`` a correct and an incorrect response, which tests grade for every
   question in the course (a correct one must score 1.0, an incorrect one less);
 - ``summarise(response)`` a short text of an answer, for the analytics' answer distribution;
 - ``secret_answers(variant)`` what would give the answer away (``Secret``: the accepted texts,
@@ -26,7 +26,7 @@ seed and the question), so the same option has a different token in every attemp
 can work one out from the option's text. ``parse`` turns what the page sent back into stored
 tokens; a stable token sent by a page from before this scheme is still understood.
 
-Register a type with ``@register``; ``get(name)`` finds it. Form field names always start with
+Register a type with ``@register`` (``TYPES``, an ``app.registry.Registry``); ``get(name)`` finds it. Form field names always start with
 ``self.field`` (``q-<question id>``) so several questions share one ``<form>``.
 """
 import hashlib
@@ -40,23 +40,18 @@ from flask import render_template
 from markupsafe import Markup, escape
 
 from ...content import markdown_render
+from ...registry import ConfigError, Examples, Registry, line_of  # noqa: F401 (Examples: for the types)
 from . import variables as variables_mod
 
-_TYPES = {}
+TYPES = Registry("question type")
+register = TYPES.register
+get = TYPES.get
+names = TYPES.names
 KEY = "_key"  # the variant's entry with the attempt's token key (set by Quiz.variant; never shown)
 _TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(?<!\w)[*_`]+(?=\S)|(?<=\S)[*_`]+(?!\w)")
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!<p[ >]).)*)</p>", re.S)
-
-
-class QuestionError(Exception):
-    """A problem in a question's YAML; ``line`` is the file line (``None``: the question's)."""
-
-    def __init__(self, message, line=None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass
@@ -131,13 +126,13 @@ class QuestionType:
     # -- loading -----------------------------------------------------------------------
     @classmethod
     def from_config(cls, data, quiz_path=""):
-        """Validate ``data`` (a ``LinedDict``) and build the question; raise ``QuestionError``."""
+        """Validate ``data`` (a ``LinedDict``) and build the question; raise ``ConfigError``."""
         cls.check_keys(data)
         if not str(data.get("text") or "").strip():
-            raise QuestionError("missing 'text' (the question, in Markdown)", data.line)
+            raise ConfigError("missing 'text' (the question, in Markdown)", data.line)
         points = data.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
-            raise QuestionError(f"'points' must be a positive number, got {points!r}", data.line_of("points"))
+            raise ConfigError(f"'points' must be a positive number, got {points!r}", data.line_of("points"))
         question = cls(data, quiz_path)
         question.validate()
         return question
@@ -147,11 +142,11 @@ class QuestionType:
         allowed = cls.common_keys | cls.allowed_keys
         for key in data:
             if key not in allowed:
-                raise QuestionError(f"unknown setting '{key}' for a {cls.name} question "
+                raise ConfigError(f"unknown setting '{key}' for a {cls.name} question "
                                     f"(allowed: {', '.join(sorted(allowed))})", data.line_of(key))
 
     def validate(self):
-        """Type-specific checks; raise ``QuestionError`` with ``self.data.line_of(key)``."""
+        """Type-specific checks; raise ``ConfigError`` with ``self.data.line_of(key)``."""
 
     # -- one student's view -------------------------------------------------------------
     @property
@@ -191,9 +186,21 @@ class QuestionType:
     def correct_answer_html(self, variant):
         raise NotImplementedError
 
-    def examples(self, variant):
+    def responses(self, variant):
         """``(correct_response, incorrect_response)`` for this variant."""
         raise NotImplementedError
+
+    @classmethod
+    def examples(cls):
+        """``registry.Examples``: a question of this type that loads (``valid``, as a quiz file's
+        mapping) and one it refuses (``invalid``), for the test that walks every registered type
+        (its right and wrong answers are the built question's ``responses(variant)``)."""
+        raise NotImplementedError
+
+    @classmethod
+    def sample(cls, text, **settings):
+        """A question mapping of this type, for ``examples``."""
+        return {"id": f"sample-{cls.name}", "type": cls.name, "text": text, **settings}
 
     def summarise(self, response):
         """A short text of ``response`` for answer distributions (``""`` when unanswered)."""
@@ -255,13 +262,6 @@ class QuestionType:
     @staticmethod
     def esc(text):
         return escape(text)
-
-
-def line_of(mapping, key=None, default=None):
-    """The file line of ``key`` in ``mapping`` (of the mapping itself without ``key``), if it has one."""
-    if hasattr(mapping, "line_of"):
-        return mapping.line_of(key) if key is not None else mapping.line
-    return default
 
 
 def shuffled(rng, count, avoid_identity=False):
@@ -328,18 +328,3 @@ class Tokens:
 
 def _keyed(key, text):
     return "c" + hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()[:16]
-
-
-def register(cls):
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} needs a 'name'")
-    _TYPES[cls.name] = cls
-    return cls
-
-
-def get(name):
-    return _TYPES.get(name)
-
-
-def names():
-    return sorted(_TYPES)

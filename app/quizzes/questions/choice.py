@@ -8,9 +8,10 @@ A true/false question sends "true" or "false": its two labels, so a token would 
 from markupsafe import Markup
 
 from .base import (
+    ConfigError,
+    Examples,
     FeedbackText,
     Grade,
-    QuestionError,
     QuestionType,
     Secret,
     Tokens,
@@ -35,18 +36,18 @@ class ChoiceQuestion(QuestionType):
         data = self.data
         items = data.get("options")
         if not isinstance(items, list) or len(items) < 2:
-            raise QuestionError("'options' must be a list of at least two options ({text, correct, feedback})",
+            raise ConfigError("'options' must be a list of at least two options ({text, correct, feedback})",
                                 data.line_of("options"))
         self.options, seen = [], {}
         for number, item in enumerate(items, start=1):
             self.options.append(_option(item, number, data.line_of("options")))
             text = self.options[-1]["text"]
             if text in seen:
-                raise QuestionError(f"options {seen[text]} and {number} have the same text", line_of(item))
+                raise ConfigError(f"options {seen[text]} and {number} have the same text", line_of(item))
             seen[text] = number
         self.shuffle = data.get("shuffle", True)
         if not isinstance(self.shuffle, bool):
-            raise QuestionError("'shuffle' must be true or false", data.line_of("shuffle"))
+            raise ConfigError("'shuffle' must be true or false", data.line_of("shuffle"))
         self.check_correct([o for o in self.options if o["correct"]])
 
     def check_correct(self, correct):
@@ -108,17 +109,17 @@ class ChoiceQuestion(QuestionType):
 
 def _option(item, number, where):
     if not isinstance(item, dict):
-        raise QuestionError(f"option {number} must be a mapping: {{text: ..., correct: true, feedback: ...}}", where)
+        raise ConfigError(f"option {number} must be a mapping: {{text: ..., correct: true, feedback: ...}}", where)
     for key in item:
         if key not in OPTION_KEYS:
-            raise QuestionError(f"option {number}: unknown setting '{key}' (allowed: correct, feedback, text)",
+            raise ConfigError(f"option {number}: unknown setting '{key}' (allowed: correct, feedback, text)",
                                 line_of(item, key, where))
     text = item.get("text")
     if text is None or not str(text).strip():
-        raise QuestionError(f"option {number}: missing 'text'", line_of(item, default=where))
+        raise ConfigError(f"option {number}: missing 'text'", line_of(item, default=where))
     correct = item.get("correct", False)
     if not isinstance(correct, bool):
-        raise QuestionError(f"option {number}: 'correct' must be true or false", line_of(item, "correct", where))
+        raise ConfigError(f"option {number}: 'correct' must be true or false", line_of(item, "correct", where))
     return {"text": str(text), "correct": correct, "feedback": str(item.get("feedback") or ""),
             "token": token(text), "feedback_line": line_of(item, "feedback", where)}
 
@@ -131,9 +132,17 @@ class SingleQuestion(ChoiceQuestion):
     label = "Single choice"
     prompt = "Choose one answer."
 
+    @classmethod
+    def examples(cls):
+        return Examples(
+            valid=cls.sample("What makes a model of a city a *digital twin*?", options=[
+                {"text": "It is drawn in 3D."}, {"text": "It is kept up to date from the city it models.", "correct": True}]),
+            invalid=cls.sample("Which?", options=[{"text": "A", "correct": True}, {"text": "B", "correct": True}]),
+            problem="exactly one option must have", field="options")
+
     def check_correct(self, correct):
         if len(correct) != 1:
-            raise QuestionError(f"exactly one option must have 'correct: true' (found {len(correct)})",
+            raise ConfigError(f"exactly one option must have 'correct: true' (found {len(correct)})",
                                 self.data.line_of("options"))
 
     def grade(self, response, variant, context=None):
@@ -149,7 +158,7 @@ class SingleQuestion(ChoiceQuestion):
         option = next(o for o in self.options if o["correct"])
         return Markup("<p>{}</p>").format(self.md_inline(option["text"], variant))
 
-    def examples(self, variant):
+    def responses(self, variant):
         right = next(o["token"] for o in self.options if o["correct"])
         wrong = next(o["token"] for o in self.options if not o["correct"])
         return right, wrong
@@ -165,16 +174,24 @@ class MultipleQuestion(ChoiceQuestion):
     input_type = "checkbox"
     prompt = "Choose all that apply."
 
+    @classmethod
+    def examples(cls):
+        return Examples(
+            valid=cls.sample("Which challenges does the module name?", options=[
+                {"text": "Siloed data", "correct": True}, {"text": "Skills", "correct": True}, {"text": "No data at all"}]),
+            invalid=cls.sample("Which?", options=[{"text": "A", "correct": True}], scoring="sometimes"),
+            problem="must be a list of at least two options", field="options")
+
     def validate(self):
         super().validate()
         self.scoring = self.data.get("scoring", "partial")
         if self.scoring not in ("partial", "all_or_nothing"):
-            raise QuestionError(f"'scoring' must be partial or all_or_nothing, got {self.scoring!r}",
+            raise ConfigError(f"'scoring' must be partial or all_or_nothing, got {self.scoring!r}",
                                 self.data.line_of("scoring"))
 
     def check_correct(self, correct):
         if not correct:
-            raise QuestionError("at least one option must have 'correct: true'", self.data.line_of("options"))
+            raise ConfigError("at least one option must have 'correct: true'", self.data.line_of("options"))
 
     def parse(self, form, variant=None):
         tokens = self.tokens(variant)
@@ -203,7 +220,7 @@ class MultipleQuestion(ChoiceQuestion):
                                 for o in self.options if o["correct"])
         return Markup("<ul>{}</ul>").format(items)
 
-    def examples(self, variant):
+    def responses(self, variant):
         right = [o["token"] for o in self.options if o["correct"]]
         wrong = [o["token"] for o in self.options if not o["correct"]]
         return right, wrong or right[1:]
@@ -218,13 +235,19 @@ class TrueFalseQuestion(QuestionType):
     allowed_keys = {"answer", "feedback_true", "feedback_false"}
     values = ("true", "false")
 
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("A twin must be updated in real time to be useful.", answer=False),
+                        invalid=cls.sample("Is it?", answer="maybe"), problem="'answer' must be true or false",
+                        field="answer")
+
     def validate(self):
         self.answer = self.data.get("answer")
         if not isinstance(self.answer, bool):
-            raise QuestionError("'answer' must be true or false", self.data.line_of("answer"))
+            raise ConfigError("'answer' must be true or false", self.data.line_of("answer"))
         for key in ("feedback_true", "feedback_false"):
             if not isinstance(self.data.get(key, ""), str):
-                raise QuestionError(f"'{key}' must be text (Markdown)", self.data.line_of(key))
+                raise ConfigError(f"'{key}' must be text (Markdown)", self.data.line_of(key))
 
     def choices(self, response):
         return [{"value": value, "label": value.title(), "checked": response == value} for value in self.values]
@@ -241,7 +264,7 @@ class TrueFalseQuestion(QuestionType):
     def correct_answer_html(self, variant):
         return Markup("<p>{}</p>").format("True" if self.answer else "False")
 
-    def examples(self, variant):
+    def responses(self, variant):
         right = "true" if self.answer else "false"
         return right, "false" if self.answer else "true"
 

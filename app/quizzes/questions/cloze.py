@@ -17,7 +17,19 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, Secret, Tokens, kept_order, line_of, register, shuffled, token
+from .base import (
+    ConfigError,
+    Examples,
+    Grade,
+    QuestionType,
+    Secret,
+    Tokens,
+    kept_order,
+    line_of,
+    register,
+    shuffled,
+    token,
+)
 from .numeric import NumberRule
 from .text import TextRule
 
@@ -52,58 +64,67 @@ class ClozeQuestion(QuestionType):
     label = "Gaps in a paragraph"
     allowed_keys = {"gaps"}
 
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("Trips out add up to its [[workers]], trips in to its [[jobs]]; the mean is [[mean]] km.",
+                                   gaps={"workers": {"answers": ["workers", "working residents"]},
+                                         "jobs": {"options": ["jobs", "homes"], "answer": "jobs"},
+                                         "mean": {"answer": 13.56, "tolerance": 0.1}}),
+                        invalid=cls.sample("A [[gap]] and [[other]].", gaps={"gap": {"answers": ["a"]}}),
+                        problem="the gap [[other]] has no entry", field="gaps")
+
     def validate(self):
         data = self.data
         names = [m.group(1) for m in GAP.finditer(self.text_template)]
         for name in names:
             if not GAP_NAME.match(name):
-                raise QuestionError(f"gap [[{name}]]: a gap name is letters, digits, - and _", data.line_of("text"))
+                raise ConfigError(f"gap [[{name}]]: a gap name is letters, digits, - and _", data.line_of("text"))
             if names.count(name) > 1:
-                raise QuestionError(f"the gap [[{name}]] appears more than once in the text", data.line_of("text"))
+                raise ConfigError(f"the gap [[{name}]] appears more than once in the text", data.line_of("text"))
         if not names:
-            raise QuestionError("the text has no gaps: mark each with [[name]]", data.line_of("text"))
+            raise ConfigError("the text has no gaps: mark each with [[name]]", data.line_of("text"))
         specs = data.get("gaps")
         if not isinstance(specs, dict):
-            raise QuestionError("'gaps' must map each [[name]] in the text to its answer", data.line_of("gaps"))
+            raise ConfigError("'gaps' must map each [[name]] in the text to its answer", data.line_of("gaps"))
         for name in specs:
             if str(name) not in names:
-                raise QuestionError(f"gaps: '{name}' is not a [[gap]] in the text", line_of(specs, name))
+                raise ConfigError(f"gaps: '{name}' is not a [[gap]] in the text", line_of(specs, name))
         self.gaps = []
         for number, name in enumerate(names, start=1):
             if name not in specs:
-                raise QuestionError(f"the gap [[{name}]] has no entry in 'gaps'", data.line_of("gaps"))
+                raise ConfigError(f"the gap [[{name}]] has no entry in 'gaps'", data.line_of("gaps"))
             self.gaps.append(self._gap(name, number, specs[name], line_of(specs, name)))
 
     def _gap(self, name, number, spec, where):
         if not isinstance(spec, dict):
-            raise QuestionError(f"gaps: {name} must be a mapping: {{answers: [...]}}, {{options: [...], answer: ...}} "
+            raise ConfigError(f"gaps: {name} must be a mapping: {{answers: [...]}}, {{options: [...], answer: ...}} "
                                 "or {answer: number}", where)
         kind = "choice" if "options" in spec else "text" if "answers" in spec else "numeric"
         for key in spec:
             if key not in KEYS[kind]:
-                raise QuestionError(f"gaps: {name}: unknown setting '{key}' for a {kind} gap "
+                raise ConfigError(f"gaps: {name}: unknown setting '{key}' for a {kind} gap "
                                     f"(allowed: {', '.join(sorted(KEYS[kind]))})", line_of(spec, key, where))
         points = spec.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
-            raise QuestionError(f"gaps: {name}: 'points' must be a positive number", line_of(spec, "points", where))
+            raise ConfigError(f"gaps: {name}: 'points' must be a positive number", line_of(spec, "points", where))
         try:
             if kind == "text":
                 return Gap(name, number, kind, float(points), TextRule.from_data(spec))
             if kind == "numeric":
                 return Gap(name, number, kind, float(points), NumberRule.from_data(spec, self.variables, several=False))
-        except QuestionError as error:
-            raise QuestionError(f"gaps: {name}: {error.message}", error.line) from None
+        except ConfigError as error:
+            raise ConfigError(f"gaps: {name}: {error.message}", error.line) from None
         options = spec["options"]
         if (not isinstance(options, list) or len(options) < 2
                 or any(isinstance(o, (dict, list)) or o is None or not str(o).strip() for o in options)):
-            raise QuestionError(f"gaps: {name}: 'options' must be a list of at least two texts",
+            raise ConfigError(f"gaps: {name}: 'options' must be a list of at least two texts",
                                 line_of(spec, "options", where))
         options = [str(o) for o in options]
         if len(set(options)) < len(options):
-            raise QuestionError(f"gaps: {name}: an option is listed twice", line_of(spec, "options", where))
+            raise ConfigError(f"gaps: {name}: an option is listed twice", line_of(spec, "options", where))
         answer = str(spec.get("answer", ""))
         if answer not in options:
-            raise QuestionError(f"gaps: {name}: 'answer' must be one of the options", line_of(spec, "answer", where))
+            raise ConfigError(f"gaps: {name}: 'answer' must be one of the options", line_of(spec, "answer", where))
         return Gap(name, number, kind, float(points), options, options.index(answer))
 
     def draw(self, rng):
@@ -211,14 +232,14 @@ class ClozeQuestion(QuestionType):
             self._correct_text(gap, variant)))
         return Markup("").join(pieces)
 
-    def examples(self, variant):
+    def responses(self, variant):
         correct, wrong = {}, {}
         for gap in self.gaps:
             if gap.kind == "choice":
                 correct[gap.name] = token(gap.rule[gap.answer])
                 wrong[gap.name] = token(gap.rule[1 if gap.answer == 0 else 0])
             else:
-                correct[gap.name], wrong[gap.name] = gap.rule.examples(variant)
+                correct[gap.name], wrong[gap.name] = gap.rule.responses(variant)
         return correct, wrong
 
     def summarise(self, response):

@@ -7,7 +7,7 @@ in stored tokens. Score: the share of rows right.
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, Tokens, kept_order, line_of, register, shuffled, token
+from .base import ConfigError, Examples, Grade, QuestionType, Tokens, kept_order, line_of, register, shuffled, token
 
 
 @register
@@ -16,32 +16,39 @@ class MatchingQuestion(QuestionType):
     label = "Matching"
     allowed_keys = {"pairs", "distractors"}
 
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("Match each role to what it does.", pairs=[
+                            {"left": "Sponsor", "right": "Gives the mandate"}, {"left": "Champion", "right": "Argues for it"}],
+                            distractors=["Audits the accounts"]),
+                        invalid=cls.sample("Match.", pairs=[{"left": "Sponsor"}]), problem="at least two {left, right} pairs", field="pairs")
+
     def validate(self):
         data = self.data
         pairs = data.get("pairs")
         if not isinstance(pairs, list) or len(pairs) < 2:
-            raise QuestionError("'pairs' must be a list of at least two {left, right} pairs", data.line_of("pairs"))
+            raise ConfigError("'pairs' must be a list of at least two {left, right} pairs", data.line_of("pairs"))
         self.pairs = []
         for number, pair in enumerate(pairs, start=1):
             where = line_of(pair, default=data.line_of("pairs"))
             if not isinstance(pair, dict) or set(pair) != {"left", "right"}:
-                raise QuestionError(f"pair {number} must be a mapping with exactly 'left' and 'right'", where)
+                raise ConfigError(f"pair {number} must be a mapping with exactly 'left' and 'right'", where)
             left, right = str(pair["left"] or "").strip(), str(pair["right"] or "").strip()
             if not left or not right:
-                raise QuestionError(f"pair {number}: 'left' and 'right' must both be text", where)
+                raise ConfigError(f"pair {number}: 'left' and 'right' must both be text", where)
             if any(left == other for other, _ in self.pairs):
-                raise QuestionError(f"pair {number}: the left item '{left}' is already used", where)
+                raise ConfigError(f"pair {number}: the left item '{left}' is already used", where)
             self.pairs.append((left, right))
         distractors = data.get("distractors", [])
         if not isinstance(distractors, list) or any(isinstance(d, (dict, list)) or d is None for d in distractors):
-            raise QuestionError("'distractors' must be a list of texts", data.line_of("distractors"))
+            raise ConfigError("'distractors' must be a list of texts", data.line_of("distractors"))
         self.choices = list(dict.fromkeys(right for _, right in self.pairs))
         for distractor in map(str, distractors):
             if distractor.strip() in self.choices:
-                raise QuestionError(f"the distractor '{distractor}' is already a choice", data.line_of("distractors"))
+                raise ConfigError(f"the distractor '{distractor}' is already a choice", data.line_of("distractors"))
             self.choices.append(distractor.strip())
         if len(self.choices) < 2:
-            raise QuestionError("needs at least two different right-hand choices (add 'distractors')",
+            raise ConfigError("needs at least two different right-hand choices (add 'distractors')",
                                 data.line_of("pairs"))
         self.left_tokens = [token(left) for left, _ in self.pairs]
         self.choice_tokens = [token(choice) for choice in self.choices]
@@ -108,7 +115,7 @@ class MatchingQuestion(QuestionType):
                                for left, right in self.pairs)
         return Markup("<ul>{}</ul>").format(rows)
 
-    def examples(self, variant):
+    def responses(self, variant):
         correct = dict(zip(self.left_tokens, self.answer_tokens))
         wrong = {left: next(t for t in self.choice_tokens if t != answer) for left, answer in correct.items()}
         return correct, wrong

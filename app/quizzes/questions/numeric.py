@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import FeedbackText, Grade, QuestionError, QuestionType, Secret, line_of, register
+from .base import ConfigError, Examples, FeedbackText, Grade, QuestionType, Secret, line_of, register
 
 _SHAPE = re.compile(r"""
     (?P<prefix>[^\d\s.,+-][^\d+-]*?)? \s*
@@ -131,7 +131,7 @@ class NumberRule:
     """A numeric setting: graded answers, the unit and accepted units, display decimals.
 
     Built from a question's or a cloze gap's YAML by ``from_data``, which raises
-    ``QuestionError`` with the line of the offending key.
+    ``ConfigError`` with the line of the offending key.
     """
 
     answers: list
@@ -144,24 +144,24 @@ class NumberRule:
         """``answer`` + ``tolerance``, or (when ``several``) a list ``answers``; ``unit``, ``units``, ``decimals``."""
         if several and "answers" in data:
             if "answer" in data or "tolerance" in data:
-                raise QuestionError("use either 'answer' (with 'tolerance') or 'answers', not both",
+                raise ConfigError("use either 'answer' (with 'tolerance') or 'answers', not both",
                                     data.line_of("answers"))
             answers = _answers_list(data, variables)
         elif "answer" in data:
             answers = [NumericAnswer(_value(data, "answer", variables), _tolerance(data, "tolerance"))]
         else:
-            raise QuestionError("missing 'answer' (a number or \"=formula\")"
+            raise ConfigError("missing 'answer' (a number or \"=formula\")"
                                 + (" or 'answers'" if several else ""), data.line)
         unit = data.get("unit", "")
         if not isinstance(unit, str) or (unit and not unit.strip()):
-            raise QuestionError("'unit' must be text such as km", data.line_of("unit"))
+            raise ConfigError("'unit' must be text such as km", data.line_of("unit"))
         units = data.get("units")
         if units is not None:
             units = _units(data, unit.strip())
         decimals = data.get("decimals")
         if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int)
                                      or not 0 <= decimals <= 12):
-            raise QuestionError("'decimals' must be a whole number from 0 to 12", data.line_of("decimals"))
+            raise ConfigError("'decimals' must be a whole number from 0 to 12", data.line_of("decimals"))
         return cls(answers, unit.strip(), units or {}, decimals)
 
     @property
@@ -214,7 +214,7 @@ class NumberRule:
         value, _ = parse_number(text, self.unit, self.units)
         return self.show(value) if value is not None else str(text or "").strip()[:200]
 
-    def examples(self, variant):
+    def responses(self, variant):
         """``(correct text, incorrect text)``: the best answer exactly, and a value no full answer accepts."""
         target = self.best.target(variant)
         for wrong in (target + 1 + abs(target), target - 7 - 3 * abs(target), -target - 11):
@@ -227,14 +227,14 @@ def _value(data, key, variables):
     value = data.get(key)
     where = line_of(data, key)
     if isinstance(value, bool) or not (isinstance(value, (int, float)) or variables_mod.is_formula(value)):
-        raise QuestionError(f"'{key}' must be a number or a formula starting with '=', got {value!r}", where)
+        raise ConfigError(f"'{key}' must be a number or a formula starting with '=', got {value!r}", where)
     if isinstance(value, float) and not math.isfinite(value):
-        raise QuestionError(f"'{key}' must be a finite number", where)
+        raise ConfigError(f"'{key}' must be a finite number", where)
     if variables_mod.is_formula(value):
         try:
             variables_mod.check_formula(value, variables)
         except variables_mod.VariableError as error:
-            raise QuestionError(error.message, where) from None
+            raise ConfigError(error.message, where) from None
     return value
 
 
@@ -242,37 +242,37 @@ def _tolerance(data, key):
     try:
         return parse_tolerance(data.get(key))
     except ValueError as error:
-        raise QuestionError(f"'{key}': {error}", line_of(data, key)) from None
+        raise ConfigError(f"'{key}': {error}", line_of(data, key)) from None
 
 
 def _answers_list(data, variables):
     items = data.get("answers")
     if not isinstance(items, list) or not items:
-        raise QuestionError("'answers' must be a list of {value, tolerance, score, feedback}", data.line_of("answers"))
+        raise ConfigError("'answers' must be a list of {value, tolerance, score, feedback}", data.line_of("answers"))
     answers = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise QuestionError(f"answer {number} must be a mapping: {{value, tolerance, score, feedback}}",
+            raise ConfigError(f"answer {number} must be a mapping: {{value, tolerance, score, feedback}}",
                                 data.line_of("answers"))
         for key in item:
             if key not in {"value", "tolerance", "score", "feedback"}:
-                raise QuestionError(f"answer {number}: unknown setting '{key}' (allowed: feedback, score, "
+                raise ConfigError(f"answer {number}: unknown setting '{key}' (allowed: feedback, score, "
                                     "tolerance, value)", line_of(item, key))
         if "value" not in item:
-            raise QuestionError(f"answer {number}: missing 'value'", line_of(item))
+            raise ConfigError(f"answer {number}: missing 'value'", line_of(item))
         answers.append(NumericAnswer(_value(item, "value", variables), _tolerance(item, "tolerance"),
                                      score_of(item, number), str(item.get("feedback") or ""),
                                      line_of(item, "feedback") or line_of(item)))
     if not any(a.score == 1 for a in answers):
-        raise QuestionError("at least one answer needs 'score: 1' (the right answer)", data.line_of("answers"))
+        raise ConfigError("at least one answer needs 'score: 1' (the right answer)", data.line_of("answers"))
     return answers
 
 
 def score_of(item, number):
-    """An answer's ``score`` (default 1), a number from 0 to 1; raises ``QuestionError``."""
+    """An answer's ``score`` (default 1), a number from 0 to 1; raises ``ConfigError``."""
     score = item.get("score", 1)
     if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1:
-        raise QuestionError(f"answer {number}: 'score' must be a number from 0 to 1, got {score!r}",
+        raise ConfigError(f"answer {number}: 'score' must be a number from 0 to 1, got {score!r}",
                             line_of(item, "score"))
     return float(score)
 
@@ -281,19 +281,19 @@ def _units(data, unit):
     units = data.get("units")
     where = data.line_of("units")
     if not unit:
-        raise QuestionError("'units' needs 'unit' (the unit the answer is in)", where)
+        raise ConfigError("'units' needs 'unit' (the unit the answer is in)", where)
     if not isinstance(units, dict) or not units:
-        raise QuestionError("'units' must map unit names to their factor to 'unit', e.g. {km: 1, m: 0.001}", where)
+        raise ConfigError("'units' must map unit names to their factor to 'unit', e.g. {km: 1, m: 0.001}", where)
     checked = {}
     for name, factor in units.items():
         line = line_of(units, name, where)
         if not isinstance(name, str) or not name.strip() or re.search(r"[\d.,+-]", name[:1]):
-            raise QuestionError(f"units: {name!r} is not a unit name", line)
+            raise ConfigError(f"units: {name!r} is not a unit name", line)
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0:
-            raise QuestionError(f"units: {name}: the factor must be a positive number, got {factor!r}", line)
+            raise ConfigError(f"units: {name}: the factor must be a positive number, got {factor!r}", line)
         checked[name.strip()] = float(factor)
     if checked.setdefault(unit, 1.0) != 1:
-        raise QuestionError(f"units: '{unit}' is the answer's unit, so its factor must be 1", where)
+        raise ConfigError(f"units: '{unit}' is the answer's unit, so its factor must be 1", where)
     return checked
 
 
@@ -304,6 +304,13 @@ class NumericQuestion(QuestionType):
     name = "numeric"
     label = "Numeric"
     allowed_keys = {"answer", "tolerance", "unit", "units", "answers", "decimals"}
+
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("How far (in km) was the average commute in 2011?", answer=13.56, tolerance=0.1,
+                                   unit="km", units={"km": 1, "m": 0.001}),
+                        invalid=cls.sample("How far?", answer=13.56, tolerance="close"), problem="tolerance",
+                        field="tolerance")
 
     def validate(self):
         self.rule = NumberRule.from_data(self.data, self.variables)
@@ -326,8 +333,8 @@ class NumericQuestion(QuestionType):
     def correct_answer_html(self, variant):
         return Markup("<p>{}</p>").format(self.rule.correct_text(variant))
 
-    def examples(self, variant):
-        return self.rule.examples(variant)
+    def responses(self, variant):
+        return self.rule.responses(variant)
 
     def summarise(self, response):
         return self.rule.summary(response) if self.is_answered(response) else ""

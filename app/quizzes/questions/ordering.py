@@ -11,7 +11,7 @@ are in the right order; ``absolute`` the share of items in the right position;
 """
 from markupsafe import Markup
 
-from .base import Grade, QuestionError, QuestionType, Tokens, kept_order, register, shuffled, token
+from .base import ConfigError, Examples, Grade, QuestionType, Tokens, kept_order, register, shuffled, token
 
 SCORING = ("relative", "absolute", "all_or_nothing")
 
@@ -22,24 +22,30 @@ class OrderingQuestion(QuestionType):
     label = "Ordering"
     allowed_keys = {"items", "scoring"}
 
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("Put the steps in order.", items=["Agree the public value", "Find the data",
+                                                                        "Pilot", "Evaluate"]),
+                        invalid=cls.sample("Order.", items=["Only one"]), problem="at least three items", field="items")
+
     def validate(self):
         data = self.data
         items = data.get("items")
         if not isinstance(items, list) or len(items) < 3:
-            raise QuestionError("'items' must be a list of at least three items, in the right order",
+            raise ConfigError("'items' must be a list of at least three items, in the right order",
                                 data.line_of("items"))
         self.items = []
         for number, item in enumerate(items, start=1):
             if isinstance(item, (dict, list)) or item is None or not str(item).strip():
-                raise QuestionError(f"item {number} must be a line of text", data.line_of("items"))
+                raise ConfigError(f"item {number} must be a line of text", data.line_of("items"))
             if str(item) in self.items:
-                raise QuestionError(f"item {number} repeats item {self.items.index(str(item)) + 1}",
+                raise ConfigError(f"item {number} repeats item {self.items.index(str(item)) + 1}",
                                     data.line_of("items"))
             self.items.append(str(item))
         self.tokens = [token(item) for item in self.items]
         self.scoring = data.get("scoring", "relative")
         if self.scoring not in SCORING:
-            raise QuestionError(f"'scoring' must be one of {', '.join(SCORING)}, got {self.scoring!r}",
+            raise ConfigError(f"'scoring' must be one of {', '.join(SCORING)}, got {self.scoring!r}",
                                 data.line_of("scoring"))
 
     def draw(self, rng):
@@ -121,7 +127,7 @@ class OrderingQuestion(QuestionType):
         items = Markup("").join(Markup("<li>{}</li>").format(self.md_inline(item, variant)) for item in self.items)
         return Markup("<ol>{}</ol>").format(items)
 
-    def examples(self, variant):
+    def responses(self, variant):
         n = len(self.items)
         return ({t: str(i + 1) for i, t in enumerate(self.tokens)},
                 {t: str(n - i) for i, t in enumerate(self.tokens)})

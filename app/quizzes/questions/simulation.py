@@ -28,7 +28,7 @@ from ...extensions import db
 from ...models import SavedScenario
 from ...simulations import docs, service
 from . import variables as variables_mod
-from .base import Grade, QuestionError, QuestionType, Secret, register
+from .base import ConfigError, Examples, Grade, QuestionType, Secret, register
 
 DEFAULT_TOLERANCE = "1%"
 MAX_CHECKED_VARIANTS = 500  # formula parameters are checked for every variant up to this many
@@ -52,19 +52,26 @@ class SimulationQuestion(QuestionType):
     label = "Simulation result"
     allowed_keys = {"scenario", "params", "output", "tolerance", "own_scenario", "dataset", "decimals"}
 
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("With two days a week at home, how many fewer trips come into Cambridge?",
+                                   scenario="teleworking", params={"telework_days": 2}, output="focus_reduction"),
+                        invalid=cls.sample("How many?", scenario="teleworking", output="sunshine"),
+                        problem="unknown output 'sunshine'", field="output")
+
     def validate(self):
         data = self.data
         self.scenario = data.get("scenario")
         if self.scenario not in api.SCENARIOS:
             problem = "missing 'scenario'" if self.scenario is None else f"unknown scenario {self.scenario!r}"
-            raise QuestionError(f"{problem} (known: {', '.join(api.SCENARIOS)})", data.line_of("scenario"))
+            raise ConfigError(f"{problem} (known: {', '.join(api.SCENARIOS)})", data.line_of("scenario"))
         self.model = api.scenario(self.scenario)
         self.own_scenario = data.get("own_scenario", False)
         if not isinstance(self.own_scenario, bool):
-            raise QuestionError("'own_scenario' must be true or false", data.line_of("own_scenario"))
+            raise ConfigError("'own_scenario' must be true or false", data.line_of("own_scenario"))
         for key in ("params", "dataset"):
             if self.own_scenario and key in data:
-                raise QuestionError(f"'{key}' cannot be set with own_scenario: true (the student's saved "
+                raise ConfigError(f"'{key}' cannot be set with own_scenario: true (the student's saved "
                                     "scenario sets them)", data.line_of(key))
         self.params = self._checked_params()
         self.dataset = self._checked_dataset()
@@ -72,46 +79,46 @@ class SimulationQuestion(QuestionType):
         known = outputs_of(self.scenario)
         if self.output not in known:
             problem = "missing 'output'" if self.output is None else f"unknown output {self.output!r}"
-            raise QuestionError(f"{problem} for {self.scenario} (known: {', '.join(known)})", data.line_of("output"))
+            raise ConfigError(f"{problem} for {self.scenario} (known: {', '.join(known)})", data.line_of("output"))
         try:
             self.tolerance = _parse_tolerance(data.get("tolerance", DEFAULT_TOLERANCE))
         except ValueError as error:
-            raise QuestionError(f"'tolerance': {error}", data.line_of("tolerance")) from None
+            raise ConfigError(f"'tolerance': {error}", data.line_of("tolerance")) from None
         self.decimals = data.get("decimals")
         if self.decimals is not None and (isinstance(self.decimals, bool) or not isinstance(self.decimals, int)
                                           or not 0 <= self.decimals <= 10):
-            raise QuestionError("'decimals' must be a whole number from 0 to 10", data.line_of("decimals"))
+            raise ConfigError("'decimals' must be a whole number from 0 to 10", data.line_of("decimals"))
 
     def _checked_params(self):
         spec = self.data.get("params")
         if spec is None:
             return {}
         if not isinstance(spec, dict):
-            raise QuestionError("'params' must map parameter names to values", self.data.line_of("params"))
+            raise ConfigError("'params' must map parameter names to values", self.data.line_of("params"))
         declared = {p.name: p for p in self.model.PARAMS}
         formulas = {}
         for name, value in spec.items():
             line = spec.line_of(name) if hasattr(spec, "line_of") else self.data.line_of("params")
             if name not in declared:
-                raise QuestionError(f"params: {self.scenario} has no parameter {name!r} "
+                raise ConfigError(f"params: {self.scenario} has no parameter {name!r} "
                                     f"(known: {', '.join(declared)})", line)
             if variables_mod.is_formula(value):
                 try:
                     variables_mod.check_formula(value, self.variables)
                 except variables_mod.VariableError as error:
-                    raise QuestionError(f"params: {name}: {error.message}", line) from None
+                    raise ConfigError(f"params: {name}: {error.message}", line) from None
                 formulas[name] = (value, line)
                 continue
             try:
                 declared[name].coerce(value)
             except ParamError as error:
-                raise QuestionError(f"params: {error}", line) from None
+                raise ConfigError(f"params: {error}", line) from None
         for variant in _variants(self.variables):
             for name, (formula, line) in formulas.items():
                 try:
                     declared[name].coerce(variables_mod.evaluate(formula, variant))
                 except (ParamError, variables_mod.VariableError, ArithmeticError, TypeError, ValueError) as error:
-                    raise QuestionError(f"params: {name} = {formula!r} when {_describe(variant)}: {error}",
+                    raise ConfigError(f"params: {name} = {formula!r} when {_describe(variant)}: {error}",
                                         line) from None
         return dict(spec)
 
@@ -121,7 +128,7 @@ class SimulationQuestion(QuestionType):
             return None
         size = sims_dataset.synthetic_size(key) if isinstance(key, str) else None
         if size is None or not 2 <= size <= sims_dataset.MAX_ZONES:
-            raise QuestionError(f"'dataset' must be {sims_dataset.CAMBRIDGE} (the default) or synthetic-N with N "
+            raise ConfigError(f"'dataset' must be {sims_dataset.CAMBRIDGE} (the default) or synthetic-N with N "
                                 f"from 2 to {sims_dataset.MAX_ZONES}, got {key!r}", self.data.line_of("dataset"))
         return key
 
@@ -252,7 +259,7 @@ class SimulationQuestion(QuestionType):
         text = f"{value:,.{self.decimals}f}"
         return f"{text}{unit}" if unit.startswith("%") else f"{text} {unit}".strip()
 
-    def examples(self, variant):
+    def responses(self, variant):
         """Right and wrong responses. With ``own_scenario`` these cannot be computed without a
         student's saved scenario (``needs_saved_scenario``): see ``examples_for``."""
         if self.own_scenario:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import variables as variables_mod
-from .base import FeedbackText, Grade, QuestionError, QuestionType, Secret, line_of, register
+from .base import ConfigError, Examples, FeedbackText, Grade, QuestionType, Secret, line_of, register
 from .numeric import score_of
 
 WHITESPACE = ("normalise", "exact")
@@ -52,18 +52,18 @@ class TextRule:
         """``answers`` (texts, or mappings with text/regex, score, feedback), ``case_sensitive``, ``whitespace``."""
         case_sensitive = data.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
-            raise QuestionError("'case_sensitive' must be true or false", data.line_of("case_sensitive"))
+            raise ConfigError("'case_sensitive' must be true or false", data.line_of("case_sensitive"))
         whitespace = data.get("whitespace", "normalise")
         if whitespace not in WHITESPACE:
-            raise QuestionError(f"'whitespace' must be normalise or exact, got {whitespace!r}",
+            raise ConfigError(f"'whitespace' must be normalise or exact, got {whitespace!r}",
                                 data.line_of("whitespace"))
         items = data.get("answers")
         if not isinstance(items, list) or not items:
-            raise QuestionError("'answers' must be a list of accepted answers ({text: ...} or {regex: ...})",
+            raise ConfigError("'answers' must be a list of accepted answers ({text: ...} or {regex: ...})",
                                 data.line_of("answers"))
         answers = [_answer(data, item, number, case_sensitive) for number, item in enumerate(items, start=1)]
         if not any(a["score"] == 1 and "text" in a for a in answers):
-            raise QuestionError("at least one answer must be a plain 'text' with score 1 (the model answer)",
+            raise ConfigError("at least one answer must be a plain 'text' with score 1 (the model answer)",
                                 data.line_of("answers"))
         return cls(answers, case_sensitive, whitespace)
 
@@ -102,7 +102,7 @@ class TextRule:
                                       f"{prefix}answer {number}'s feedback", known))
         return texts
 
-    def examples(self, variant):
+    def responses(self, variant):
         correct = self.full_texts(variant)[0]
         for wrong in ("I do not know", "xyzzy", correct + " not"):
             answer = self.match(wrong, variant)
@@ -116,26 +116,26 @@ def _answer(data, item, number, case_sensitive):
     if isinstance(item, (str, int, float)) and not isinstance(item, bool):
         item = {"text": item}
     if not isinstance(item, dict):
-        raise QuestionError(f"answer {number} must be text or a mapping: {{text: ...}} or {{regex: ...}}", where)
+        raise ConfigError(f"answer {number} must be text or a mapping: {{text: ...}} or {{regex: ...}}", where)
     where = line_of(item, default=where)
     for key in item:
         if key not in {"text", "regex", "score", "feedback"}:
-            raise QuestionError(f"answer {number}: unknown setting '{key}' (allowed: feedback, regex, score, text)",
+            raise ConfigError(f"answer {number}: unknown setting '{key}' (allowed: feedback, regex, score, text)",
                                 line_of(item, key, where))
     if ("text" in item) == ("regex" in item):
-        raise QuestionError(f"answer {number}: give exactly one of 'text' or 'regex'", where)
+        raise ConfigError(f"answer {number}: give exactly one of 'text' or 'regex'", where)
     answer = {"score": score_of(item, number),
               "feedback": str(item.get("feedback") or ""), "feedback_line": line_of(item, "feedback", where)}
     if "text" in item:
         if not str(item["text"]).strip():
-            raise QuestionError(f"answer {number}: 'text' is empty", where)
+            raise ConfigError(f"answer {number}: 'text' is empty", where)
         answer["text"] = str(item["text"])
         return answer
     pattern = item["regex"]
     try:
         re.compile(str(pattern), 0 if case_sensitive else re.IGNORECASE)
     except re.error as error:
-        raise QuestionError(f"answer {number}: 'regex' is not a valid regular expression: {error}",
+        raise ConfigError(f"answer {number}: 'regex' is not a valid regular expression: {error}",
                             line_of(item, "regex", where)) from None
     answer["regex"] = str(pattern)
     return answer
@@ -148,6 +148,13 @@ class TextQuestion(QuestionType):
     name = "text"
     label = "Short text"
     allowed_keys = {"answers", "case_sensitive", "whitespace"}
+
+    @classmethod
+    def examples(cls):
+        return Examples(valid=cls.sample("Name the method that balances a gravity model to its totals.",
+                                   answers=[{"text": "Furness", "score": 1}, {"regex": "ipf|proportional fitting", "score": 1}]),
+                        invalid=cls.sample("Name it.", answers=[{"regex": "(unclosed", "score": 1}]), problem="is not a valid regular expression",
+                        field="answers")
 
     def validate(self):
         self.rule = TextRule.from_data(self.data)
@@ -168,8 +175,8 @@ class TextQuestion(QuestionType):
             html += Markup("<p>Also accepted: {}</p>").format("; ".join(others))
         return html
 
-    def examples(self, variant):
-        return self.rule.examples(variant)
+    def responses(self, variant):
+        return self.rule.responses(variant)
 
     def summarise(self, response):
         return self.rule.summary(response) if isinstance(response, str) else super().summarise(response)

@@ -33,34 +33,34 @@ class VariableError(Exception):
 
 def parse(spec, data=None):
     """``{name: {"choices": [...]}} or {name: {"min", "max", "step"}}`` checked; ``{}`` if none."""
-    from .base import QuestionError
+    from .base import ConfigError
 
     if spec is None:
         return {}
     line = data.line_of("variables") if data is not None and hasattr(data, "line_of") else None
     if not isinstance(spec, dict):
-        raise QuestionError("'variables' must map names to {min, max, step} or {choices: [...]}", line)
+        raise ConfigError("'variables' must map names to {min, max, step} or {choices: [...]}", line)
     checked = {}
     for name, rule in spec.items():
         where = spec.line_of(name) if hasattr(spec, "line_of") else line
         if not isinstance(name, str) or not NAME.match(name) or name in FUNCTIONS:
-            raise QuestionError(f"variables: {name!r} is not a usable name (a letter, then letters, digits, _)", where)
+            raise ConfigError(f"variables: {name!r} is not a usable name (a letter, then letters, digits, _)", where)
         if not isinstance(rule, dict):
-            raise QuestionError(f"variables: {name} needs {{min, max, step}} or {{choices: [...]}}", where)
+            raise ConfigError(f"variables: {name} needs {{min, max, step}} or {{choices: [...]}}", where)
         if "choices" in rule:
             choices = rule["choices"]
             if not isinstance(choices, list) or not choices:
-                raise QuestionError(f"variables: {name}: 'choices' must be a non-empty list", where)
+                raise ConfigError(f"variables: {name}: 'choices' must be a non-empty list", where)
             checked[name] = {"choices": list(choices)}
             continue
         try:
             low, high = float(rule["min"]), float(rule["max"])
             step = float(rule.get("step", 1))
         except (KeyError, TypeError, ValueError):
-            raise QuestionError(f"variables: {name} needs numeric 'min' and 'max' (and optional 'step')",
+            raise ConfigError(f"variables: {name} needs numeric 'min' and 'max' (and optional 'step')",
                                 where) from None
         if high < low or step <= 0:
-            raise QuestionError(f"variables: {name}: need min <= max and step > 0", where)
+            raise ConfigError(f"variables: {name}: need min <= max and step > 0", where)
         checked[name] = {"min": low, "max": high, "step": step}
     return checked
 

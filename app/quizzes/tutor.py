@@ -1,44 +1,27 @@
-"""The tutor's side of quizzes: gradebook and CSV, one student's quiz (override, extension),
-an attempt with its essays to grade, and per-question analytics.
+"""The tutor's side of quizzes: one student's quiz (override, extension), an attempt with its
+essays to grade, and per-question analytics. The cohort's gradebook, with its CSV, is
+``app.gradebook``.
 
 Every view is for the tutors of the cohort in the address (and admins). A cohort they do not
 teach, a student not in it or a quiz its level cannot take is a 404, so nothing about other
 cohorts shows.
 """
-import csv
-import io
-from collections import defaultdict
-from dataclasses import dataclass
-
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
-from ..content import current_course
-from ..content.cli import slugify
-from ..deliberation import service as deliberations
 from ..extensions import db
-from ..models import DueExtension, GradeOverride, QuizAnswer, QuizAttempt, Role, User
+from ..forms import rubric_choices
+from ..models import STAFF, DueExtension, GradeOverride, QuizAnswer, QuizAttempt, Role, User
 from ..models.quiz import SUBMITTED
 from ..models.user import utcnow
 from ..security import allow_plot_styles, roles, taught_cohort
 from . import analytics, bp, service
-from .forms import ExtensionForm, OverrideForm, essay_form, local_input, rubric_choices
+from .cohort_grades import cohort_attempts, cohort_quizzes
+from .forms import ExtensionForm, OverrideForm, essay_form, local_input
 from .policy import show_time
 
-TUTORS = ("tutor", "admin")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run cells starting with these
-
-
 # -- what the tutor may see -----------------------------------------------------------------
-
-_cohort = taught_cohort
-
-
-def cohort_quizzes(cohort):
-    return current_course().quizzes_for_levels([cohort.level_id])
-
 
 def _quiz(cohort, quiz_uuid):
     quiz = service.quiz_or_none(quiz_uuid)
@@ -66,87 +49,6 @@ def _attempt(cohort, attempt_id):
     return attempt, _quiz(cohort, attempt.quiz_uuid)
 
 
-# -- queries --------------------------------------------------------------------------------
-
-@dataclass
-class Cell:
-    """One student's grade on one quiz, with their attempts."""
-
-    grade: service.QuizGrade
-    attempts: list
-
-    @property
-    def to_grade(self):
-        """The first submitted attempt with an essay waiting for a tutor, if any."""
-        return next((a for a in self.attempts if a.waiting_for_tutor), None)
-
-
-def cohort_attempts(students, quizzes):
-    """``{(user id, quiz uuid): [attempts, oldest first]}`` in one query, overdue ones submitted."""
-    by_uuid = {q.uuid: q for q in quizzes}
-    grouped = defaultdict(list)
-    if not students or not quizzes:
-        return grouped
-    rows = db.session.scalars(
-        sa.select(QuizAttempt).where(QuizAttempt.user_id.in_([s.id for s in students]),
-                                     QuizAttempt.quiz_uuid.in_(list(by_uuid)))
-        .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.user_id, QuizAttempt.number))
-    for attempt in rows:
-        service.close_if_overdue(attempt, by_uuid[attempt.quiz_uuid])
-        grouped[(attempt.user_id, attempt.quiz_uuid)].append(attempt)
-    return grouped
-
-
-def cohort_overrides(students, quizzes):
-    """``{(user id, quiz uuid): GradeOverride}`` in one query."""
-    if not students or not quizzes:
-        return {}
-    rows = db.session.scalars(sa.select(GradeOverride).where(
-        GradeOverride.user_id.in_([s.id for s in students]), GradeOverride.quiz_uuid.in_([q.uuid for q in quizzes])))
-    return {(o.user_id, o.quiz_uuid): o for o in rows}
-
-
-def grade_table(students, quizzes):
-    """``{(user id, quiz uuid): Cell}`` for every student and quiz, in two queries."""
-    attempts = cohort_attempts(students, quizzes)
-    overrides = cohort_overrides(students, quizzes)
-    return {(s.id, q.uuid): Cell(service.grade_from(q, attempts[(s.id, q.uuid)], overrides.get((s.id, q.uuid))),
-                                 attempts[(s.id, q.uuid)])
-            for s in students for q in quizzes}
-
-
-def quiz_average(cells):
-    """``(mean score or None, how many students have a score)`` over ``cells``."""
-    scores = [c.grade.score for c in cells if c.grade.score is not None]
-    return (sum(scores) / len(scores) if scores else None), len(scores)
-
-
-@dataclass
-class Waiting:
-    student: User
-    quiz: object
-    attempt: QuizAttempt
-    answer: QuizAnswer
-    number: int  # the question's number in the quiz file
-    question: object
-
-
-def waiting_answers(students, quizzes, table):
-    """Essay answers waiting for a tutor, oldest submission first."""
-    waiting = []
-    for student in students:
-        for quiz in quizzes:
-            for attempt in table[(student.id, quiz.uuid)].attempts:
-                if attempt.status != SUBMITTED:
-                    continue
-                for answer in attempt.answers:
-                    question = quiz.question(answer.question_id)
-                    if answer.score is None and question is not None:
-                        waiting.append(Waiting(student, quiz, attempt, answer,
-                                               quiz.questions.index(question) + 1, question))
-    return sorted(waiting, key=lambda w: (w.attempt.submitted_at, w.answer.id))
-
-
 def next_waiting(cohort, quiz, attempt):
     """The next answer of ``quiz`` waiting for a tutor: in ``attempt`` first, then the oldest."""
     student_ids = [s.id for s in cohort.students]
@@ -156,98 +58,6 @@ def next_waiting(cohort, quiz, attempt):
                QuizAttempt.status == SUBMITTED, QuizAnswer.score.is_(None))
         .order_by(QuizAttempt.submitted_at, QuizAnswer.id)).all()
     return next((a for a in answers if a.attempt_id == attempt.id), answers[0] if answers else None)
-
-
-def cohort_deliberations(cohort):
-    return current_course().deliberations_for_levels([cohort.level_id])
-
-
-def deliberation_waiting(table):
-    """Submitted deliberation attempts without a grade, oldest submission first (a group's once)."""
-    attempts = {a.id: a for a in table.values() if not a.is_draft and a.score is None}
-    return sorted(attempts.values(), key=lambda a: (a.submitted_at, a.id))
-
-
-def deliberation_cell(attempt):
-    """A deliberation attempt as a gradebook cell's text (a group's grade is every member's)."""
-    if attempt is None:
-        return ""
-    return f"{100 * attempt.score:.1f}" if attempt.score is not None else attempt.status
-
-
-def _group_by_module(quizzes):
-    groups = []
-    for quiz in quizzes:
-        if groups and groups[-1][0] is quiz.module:
-            groups[-1][1].append(quiz)
-        else:
-            groups.append((quiz.module, [quiz]))
-    return groups
-
-
-# -- gradebook ------------------------------------------------------------------------------
-
-@bp.get("/cohorts/<int:cohort_id>/gradebook")
-@roles(*TUTORS)
-def gradebook(cohort_id):
-    cohort = _cohort(cohort_id)
-    quizzes = cohort_quizzes(cohort)
-    students = cohort.students
-    table = grade_table(students, quizzes)
-    averages = {q.uuid: quiz_average([table[(s.id, q.uuid)] for s in students]) for q in quizzes}
-    exercises = cohort_deliberations(cohort)
-    delib = deliberations.grades_in(cohort, exercises)
-    for exercise in exercises:
-        scores = [delib[(s.id, exercise.uuid)].score for s in students if (s.id, exercise.uuid) in delib]
-        scores = [score for score in scores if score is not None]
-        averages[exercise.uuid] = (sum(scores) / len(scores) if scores else None), len(scores)
-    return render_template("quizzes/gradebook.html", cohort=cohort, quizzes=quizzes, groups=_group_by_module(quizzes),
-                           students=students, table=table, averages=averages,
-                           waiting=waiting_answers(students, quizzes, table),
-                           exercises=exercises, delib=delib, delib_waiting=deliberation_waiting(delib))
-
-
-def csv_cell(value):
-    """A spreadsheet shows text starting with = + - @ as text, not as a formula to run."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def column_name(quiz):
-    """``Module 1: Test quiz``; a title that already names its module stays as it is."""
-    code = quiz.module.code
-    return quiz.title if quiz.title.startswith(code) else f"{code}: {quiz.title}"
-
-
-@bp.get("/cohorts/<int:cohort_id>/gradebook.csv")
-@roles(*TUTORS)
-def gradebook_csv(cohort_id):
-    cohort = _cohort(cohort_id)
-    quizzes = cohort_quizzes(cohort)
-    students = cohort.students
-    table = grade_table(students, quizzes)
-    exercises = cohort_deliberations(cohort)
-    delib = deliberations.grades_in(cohort, exercises)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    header = ["Name", "Email"]
-    for quiz in quizzes:
-        name = column_name(quiz)
-        header += [f"{name} (%)", f"{name} attempts"]
-    header += [f"{column_name(exercise)} (%)" for exercise in exercises]
-    writer.writerow([csv_cell(h) for h in header + ["Overrides"]])
-    for student in students:
-        row, overrides = [student.name, student.email], []
-        for quiz in quizzes:
-            grade = table[(student.id, quiz.uuid)].grade
-            row += ["" if grade.score is None else f"{100 * grade.score:.1f}", grade.attempts]
-            if grade.override is not None:
-                overrides.append(f"{column_name(quiz)}: {grade.override.reason}")
-        row += [deliberation_cell(delib.get((student.id, exercise.uuid))) for exercise in exercises]
-        writer.writerow([csv_cell(v) for v in row + ["; ".join(overrides)]])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")  # the BOM: Excel reads UTF-8
-    response.headers["Content-Disposition"] = f'attachment; filename="gradebook-{slugify(cohort.name)}.csv"'
-    return response
 
 
 # -- one student's quiz: override and extension ---------------------------------------------
@@ -277,18 +87,18 @@ def _back_to_student(cohort, quiz, student):
 
 
 def _student_quiz_args(cohort_id, quiz_uuid, user_id):
-    cohort = _cohort(cohort_id)
+    cohort = taught_cohort(cohort_id)
     return cohort, _quiz(cohort, quiz_uuid), _student(cohort, user_id)
 
 
 @bp.get("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/students/<int:user_id>")
-@roles(*TUTORS)
+@roles(*STAFF)
 def student_quiz(cohort_id, quiz_uuid, user_id):
     return _student_page(*_student_quiz_args(cohort_id, quiz_uuid, user_id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/students/<int:user_id>/override")
-@roles(*TUTORS)
+@roles(*STAFF)
 def override_grade(cohort_id, quiz_uuid, user_id):
     cohort, quiz, student = _student_quiz_args(cohort_id, quiz_uuid, user_id)
     form = OverrideForm()
@@ -309,7 +119,7 @@ def override_grade(cohort_id, quiz_uuid, user_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/students/<int:user_id>/override/delete")
-@roles(*TUTORS)
+@roles(*STAFF)
 def delete_override(cohort_id, quiz_uuid, user_id):
     cohort, quiz, student = _student_quiz_args(cohort_id, quiz_uuid, user_id)
     deleted = db.session.execute(sa.delete(GradeOverride).where(
@@ -333,7 +143,7 @@ def _apply_due(student, quiz):
 
 
 @bp.post("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/students/<int:user_id>/extension")
-@roles(*TUTORS)
+@roles(*STAFF)
 def extend_due(cohort_id, quiz_uuid, user_id):
     cohort, quiz, student = _student_quiz_args(cohort_id, quiz_uuid, user_id)
     form = ExtensionForm()
@@ -353,7 +163,7 @@ def extend_due(cohort_id, quiz_uuid, user_id):
 
 
 @bp.post("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/students/<int:user_id>/extension/delete")
-@roles(*TUTORS)
+@roles(*STAFF)
 def delete_extension(cohort_id, quiz_uuid, user_id):
     cohort, quiz, student = _student_quiz_args(cohort_id, quiz_uuid, user_id)
     deleted = db.session.execute(sa.delete(DueExtension).where(
@@ -386,17 +196,17 @@ def _attempt_page(cohort, attempt, quiz, posted=None, status=200):
 
 
 @bp.get("/cohorts/<int:cohort_id>/attempts/<int:attempt_id>")
-@roles(*TUTORS)
+@roles(*STAFF)
 def tutor_attempt(cohort_id, attempt_id):
-    cohort = _cohort(cohort_id)
+    cohort = taught_cohort(cohort_id)
     attempt, quiz = _attempt(cohort, attempt_id)
     return _attempt_page(cohort, attempt, quiz)
 
 
 @bp.post("/cohorts/<int:cohort_id>/attempts/<int:attempt_id>/answers/<int:answer_id>/grade")
-@roles(*TUTORS)
+@roles(*STAFF)
 def grade_answer(cohort_id, attempt_id, answer_id):
-    cohort = _cohort(cohort_id)
+    cohort = taught_cohort(cohort_id)
     attempt, quiz = _attempt(cohort, attempt_id)
     answer = db.session.get(QuizAnswer, answer_id)
     question = quiz.question(answer.question_id) if answer is not None and answer.attempt_id == attempt.id else None
@@ -427,9 +237,9 @@ def grade_answer(cohort_id, attempt_id, answer_id):
 # -- analytics ------------------------------------------------------------------------------
 
 @bp.get("/cohorts/<int:cohort_id>/quizzes/<quiz_uuid>/analytics")
-@roles(*TUTORS)
+@roles(*STAFF)
 def analytics_page(cohort_id, quiz_uuid):
-    cohort = _cohort(cohort_id)
+    cohort = taught_cohort(cohort_id)
     quiz = _quiz(cohort, quiz_uuid)
     students = cohort.students
     attempts = [a for group in cohort_attempts(students, [quiz]).values() for a in group if a.status == SUBMITTED]

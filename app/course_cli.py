@@ -1,5 +1,9 @@
-"""``flask course check`` and ``flask course new-unit``."""
-import re
+"""``flask course check | stats | new-unit``: the course files' commands, with the app's CLI.
+
+It sits on top with ``create_app`` (docs/architecture.md, "Layers"): ``course check`` checks the
+workshop plans (``live.plans``) as well as everything ``content`` loads, so it cannot live inside
+``content``, which the features build on.
+"""
 import sys
 import uuid
 from pathlib import Path
@@ -8,7 +12,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .loader import UNIT_FILE, load_course
+from .content import stats as counting
+from .content.loader import UNIT_FILE, load_course
+from .live.plans import load_plans
+from .text import slug
 
 course_cli = AppGroup("course", help="Check and author the course files in course/.")
 
@@ -41,8 +48,6 @@ prompt: |
 @click.option("--path", "path", default=None, help="Course folder (default: COURSE_DIR).")
 def check(path):
     """Validate the whole course; print problems as path:line: message."""
-    from ..live.plans import load_plans  # workshop plans (course/workshops) are checked here too
-
     course = load_course(path or current_app.config["COURSE_DIR"])
     problems = list(course.problems) + load_plans(path or current_app.config["COURSE_DIR"]).problems
     for problem in problems:
@@ -60,8 +65,6 @@ def check(path):
 @click.option("--units", "per_unit", is_flag=True, help="List every unit too.")
 def stats(path, per_unit):
     """Words of prose per module (front matter, activities, reading lists and footnotes apart)."""
-    from . import stats as counting
-
     course = load_course(path or current_app.config["COURSE_DIR"])
     total = 0
     for module, units, words in counting.module_counts(course):
@@ -75,11 +78,6 @@ def stats(path, per_unit):
     click.echo(f"Modules 1-7: {total:,} words of prose; glossary {len(course.glossary)} terms.")
 
 
-def slugify(title):
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return slug[:60].rstrip("-") or "unit"
-
-
 @course_cli.command("new-unit")
 @click.argument("module")
 @click.argument("title")
@@ -91,9 +89,13 @@ def new_unit(module, title, path):
         raise click.UsageError(f"no module folder {folder} (with module.md)")
     numbers = [int(m.group(1)) for f in folder.iterdir() if (m := UNIT_FILE.match(f.name))]
     number = max(numbers, default=0) + 1
-    target = folder / f"{number:02d}-{slugify(title)}.md"
+    target = folder / f"{number:02d}-{slug(title, 60, 'unit')}.md"
     if target.exists():
         raise click.UsageError(f"{target} already exists")
     safe_title = title.replace('"', "'")
     target.write_text(UNIT_TEMPLATE.format(uuid=uuid.uuid4(), title=f'"{safe_title}"'), encoding="utf-8")
     click.echo(str(target))
+
+
+def init_app(app):
+    app.cli.add_command(course_cli)
