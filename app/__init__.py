@@ -118,8 +118,6 @@ def _finish_config(app):
         raise RuntimeError("SECRET_KEY must be set in production (LEADUP_ENV=production)")
 
 
-# Every feature registers its course file formats and typed things (``app.registry``) as it is
-# imported; importing them with the package means that any code of the app finds them all.
+# Every feature registers its course file formats and typed things (``app.registry``) as its
+# package is imported; importing them with this package means any code of the app finds them all.
 from . import activities, deliberation, live, quizzes  # noqa: E402
-from .deliberation import exercise_file  # noqa: E402,F401
-from .quizzes import quiz_file  # noqa: E402,F401

@@ -69,7 +69,8 @@ class Simulation(ActivityType):
     @classmethod
     def examples(cls):
         return Examples(valid={"scenario": "ev_charging", "params": {"year": 2041}, "show": ["year", "home_share"]},
-                        invalid={"scenario": "commuting", "params": {"year": 1900}}, problem="params: ", field="year")
+                        invalid={"scenario": "commuting", "params": {"year": 1900}},
+                        problem="params: year: must be at least 2011", field="year")
 
     @property
     def groups(self):

@@ -163,8 +163,9 @@ class _Loader:
         if not path.is_file():
             self.problem(path, 1, "programme.yaml is missing")
             return listed
+        text = path.read_text(encoding="utf-8")
         try:
-            data = frontmatter.load_yaml_file(path.read_text(encoding="utf-8"))
+            data = frontmatter.load_yaml_file(text)
         except frontmatter.FrontMatterError as exc:
             self.problem(path, exc.line, exc.message)
             return listed
@@ -172,7 +173,7 @@ class _Loader:
             self.problem(path, 1, "programme.yaml is a mapping: uuid, title, levels...")
             return listed
         lines = data.key_lines
-        text_lines = path.read_text(encoding="utf-8").splitlines()
+        text_lines = text.splitlines()
         course.uuid = self.check_uuid(data.get("uuid"), path, lines.get("uuid", 1))
         course.title = self.text_field(data, "title", path, lines)
         course.short_title = self.text_field(data, "short_title", path, lines, required=False) or course.title

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 bp = Blueprint("deliberation", __name__)
 
-from . import reports, routes, tutor  # noqa: E402,F401
+from . import exercise_file, reports, routes, tutor  # noqa: E402,F401  (exercise_file registers its files)
 
 
 def link_choices(state, kind="consequence"):

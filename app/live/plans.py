@@ -158,13 +158,14 @@ def _activities(data, problems):
         minutes = _number(item, "minutes", 0, MAX_MINUTES, problems)
         extra = yaml_lines.LinedDict({key: value for key, value in item.items() if key not in ACTIVITY_KEYS})
         extra.line, extra.key_lines = item.line, item.key_lines
-        settings = {}
         try:
             settings = kind.from_config(extra)
-            kind.check_keys(extra, settings)
         except ConfigError as error:
-            where = f"activity {number}" if error.field not in kind.fields else f"activity {number} ({kind.name})"
-            problems.append((error.line or item.line, f"{where}: {error.message}"))
+            settings = {}
+            problems.append((error.line or item.line, f"activity {number} ({kind.name}): {error.message}"))
+        else:
+            problems += [(unknown.line, f"activity {number}: {unknown.message}")
+                         for unknown in kind.unknown_settings(extra, settings)]
         activities.append(PlanActivity(kind=kind.name, title=title, prompt=prompt, minutes=minutes,
                                        settings=settings, line=at))
     return activities

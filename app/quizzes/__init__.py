@@ -11,7 +11,7 @@ from .policy import show_time
 
 bp = Blueprint("quizzes", __name__)
 
-from . import routes, tutor  # noqa: E402,F401
+from . import quiz_file, routes, tutor  # noqa: E402,F401  (quiz_file registers *.quiz.yaml)
 
 
 def percent(fraction):

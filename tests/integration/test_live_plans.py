@@ -100,6 +100,13 @@ def test_each_problem_names_its_line(tmp_path, text, line, message):
     assert any(s.startswith(f"workshops/bad.workshop.yaml:{line}: ") and message in s for s in shown), shown
 
 
+def test_every_unknown_setting_of_an_activity_is_reported_on_its_line(tmp_path):
+    write(tmp_path / "workshops/bad.workshop.yaml", GOOD.replace("    dots: 2", "    dots: 2\n    colours: 4\n    size: big"))
+    shown = [str(p) for p in plans.load_plans(tmp_path).problems]
+    assert shown == ["workshops/bad.workshop.yaml:16: activity 2: unknown setting 'colours' for a board (it has: dots)",
+                     "workshops/bad.workshop.yaml:17: activity 2: unknown setting 'size' for a board (it has: dots)"]
+
+
 def test_course_check_reports_plan_problems(runner, course_copy):
     write(course_copy / "workshops/broken.workshop.yaml", GOOD.replace("kind: board", "kind: hologram"))
     result = runner.invoke(args=["course", "check", "--path", str(course_copy)])

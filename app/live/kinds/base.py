@@ -95,13 +95,13 @@ class LiveKind:
         walks every registered type."""
         raise NotImplementedError
 
-    def check_keys(self, data, settings=()):
-        """Refuse a setting this type does not have (a plan file's; a form gives only ``fields``);
-        what ``from_config`` made of them (``settings``, as a session's plan file holds) is known."""
-        for name in data:
-            if name not in self.fields and name not in settings:
-                raise self.problem(data, name, f"unknown setting '{name}' for a {self.name} "
-                                               f"(it has: {', '.join(self.fields) or 'none'})")
+    def unknown_settings(self, data, settings=()):
+        """A ``ConfigError`` for each setting of ``data`` this type does not have (a plan file's; a
+        form gives only ``fields``); what ``from_config`` made of them (``settings``, as a
+        session's plan file holds) is known."""
+        return [self.problem(data, name, f"unknown setting '{name}' for a {self.name} "
+                                         f"(it has: {', '.join(self.fields) or 'none'})")
+                for name in data if name not in self.fields and name not in settings]
 
     @staticmethod
     def problem(data, field, message):
