@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 AXE_VERSION := 4.11.0
 
-# The newest Python >= 3.11 on this machine (pyodide-build needs 3.12+).
-PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 python3.11 python3; do \
-	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+# The newest Python >= 3.12 on this machine (pyodide-build and pyodide-lock need 3.12+).
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$p; break; fi; done)
 
 .PHONY: run test install install-dev assets chromium axe check bench clean
@@ -32,7 +32,7 @@ test: install-dev assets chromium axe
 	$(BIN)/python -m pytest -m "not serial$(AND_MARKS)" -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 $(BIN)/python:
-	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -114,7 +114,11 @@ def init_app(app):
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        # Cross-origin isolated (everything is served from here, so this costs nothing): the
+        # page can share memory with the Python worker, which lets a run be interrupted.
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html":

@@ -100,6 +100,12 @@ def run_json(name, params_json="{}", dataset_json="null"):
         return json.dumps({"error": str(error)})
 
 
+def boundaries_json(dataset=None):
+    """The dataset's boundaries as JSON text (``"null"`` if it has none). The page asks its Python
+    for the built-in ones, so they come from the sims package it already has, not a second download."""
+    return json.dumps(load_dataset(dataset).boundaries, ensure_ascii=False, separators=(",", ":"))
+
+
 def csv_for(name, params=None, dataset=None):
     return to_csv(run(name, params, dataset))
 

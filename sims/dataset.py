@@ -1,9 +1,10 @@
 """Zones, observed flows and travel costs: the data every scenario runs on.
 
 The built-in dataset is the Cambridge sub-region in 2011 (``data/cambridge``, sources in its
-``SOURCES.md``). A tutor can bring their own city as two CSV files (zones, flows) and, if they
-wish, boundary GeoJSON; ``from_csv`` (in ``city_files``) checks them and names the file and line
-of every problem.
+``SOURCES.md``), with its districts' simplified boundaries. A tutor can bring their own city as
+two CSV files (zones, flows) and, if they wish, boundary GeoJSON; ``from_csv`` (in ``city_files``)
+checks them and names the file and line of every problem. Built-in and uploaded boundaries are
+read by the same ``read_boundaries``: ``{"features": [{"zone_id", "polygons"}], "attribution"}``.
 """
 import csv
 import hashlib
@@ -13,13 +14,18 @@ import math
 import re
 from pathlib import Path
 
-from .geojson import read_boundaries  # noqa: F401  (part of this module's interface)
-from .problems import DatasetError  # noqa: F401
+from .geojson import read_boundaries
+from .problems import DatasetError
 
 DATA_DIR = Path(__file__).parent / "data"
 CAMBRIDGE = "cambridge-2011"
 EARTH_RADIUS_KM = 6371.0088
 MAX_ZONES = 500
+BOUNDARIES_ATTRIBUTION = (
+    "Contains Ordnance Survey, Office of National Statistics, National Records Scotland and LPS Intellectual "
+    "Property data © Crown copyright and database right [2016]. Data licensed under the terms of the Open "
+    "Government Licence. Ordnance Survey data covered by OS OpenData Licence. Any further sub-licences must "
+    "retain this attribution.")
 
 
 class Zone:
@@ -43,11 +49,23 @@ class Dataset:
         self.cost_km = cost_km
         self.focus = focus or self.zones[0].id
         self.plans = list(plans)
-        self.boundaries = boundaries
+        self.boundaries = boundaries  # or a function that reads them (when first asked for)
         self.base_year = base_year
         self.attribution = attribution
         self.index = {z.id: i for i, z in enumerate(self.zones)}
         self.version = f"{id}:{_fingerprint(self)}"
+
+    @property
+    def boundaries(self):
+        """``{"features": [{"zone_id", "polygons"}], "attribution"}`` or None. The models never need
+        them, so the built-in ones are read only when a map asks (a boot in the browser does not pay)."""
+        if callable(self._boundaries):
+            self._boundaries = self._boundaries()
+        return self._boundaries
+
+    @boundaries.setter
+    def boundaries(self, value):
+        self._boundaries = value
 
     @property
     def size(self):
@@ -137,7 +155,17 @@ def _load_cambridge(folder):
     attribution = ("2011 Census travel to work (WU03UK), © Crown copyright, Office for National Statistics, "
                    "Open Government Licence v3.0; plan figures from the local plans named in sims/data/cambridge/plans.csv.")
     return Dataset(CAMBRIDGE, "Cambridge sub-region, 2011 Census", zones, flows, cost, focus="CAM",
-                   plans=plans, attribution=attribution)
+                   plans=plans, boundaries=lambda: _read_cambridge_boundaries(folder, index), attribution=attribution)
+
+
+def _read_cambridge_boundaries(folder, index):
+    """The 15 districts' simplified 2011 boundaries, checked as a tutor's would be."""
+    problems = []
+    text = (folder / "boundaries.geojson").read_text(encoding="utf-8")
+    boundaries = read_boundaries(text, index, "sims/data/cambridge/boundaries.geojson", problems)
+    if problems:
+        raise DatasetError(problems)
+    return dict(boundaries, attribution=BOUNDARIES_ATTRIBUTION)
 
 
 # -- bring your own city -----------------------------------------------------------------

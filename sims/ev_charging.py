@@ -19,6 +19,7 @@ TITLE = "EV charging demand"
 VERSION = "1.0"
 SUMMARY = "Electricity needed to charge commuters' electric cars, district by district, at home or at work."
 LEGEND_MWH = [0, 10, 30, 50, 70]  # the course deck's map legend, MWh per day
+MAP_BREAKS = LEGEND_MWH  # fixed classes: every run (and every table on the projector) shares them
 
 EV = "Electric cars"
 PARAMS = [
@@ -97,7 +98,7 @@ def run(params=None, data=None, model_version=VERSION):
     ]
     result["zones"] = out.zones_block(data)
     result["map"] = out.map_layer(f"Charging energy per working day, {year} ({where})", "MWh", daily,
-                                  breaks=LEGEND_MWH, digits=1)
+                                  breaks=MAP_BREAKS, digits=1)
     pairs = base.top_pairs(weighted_by_cost=True, only_to=None if params["scope"] == "all" else focus)
     result["flows"] = out.flow_lines(data, pairs, "Largest flows of charging energy (home to work)", "MWh per day",
                                      scale=per_trip_km, digits=2)

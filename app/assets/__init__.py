@@ -16,4 +16,4 @@ def init_app(app):
     app.config.setdefault("PYODIDE_VERSION", vendor.PYODIDE_VERSION)
     app.config.setdefault("BOKEH_VERSION", vendor.bokeh_version())
     app.jinja_env.globals["vendor_url"] = routes.vendor_url
-    app.jinja_env.globals["pyodide_stdlib_url"] = routes.pyodide_stdlib_url
+    app.jinja_env.globals["python_runtime"] = routes.python_runtime

@@ -1,12 +1,9 @@
-import hashlib
-import io
-import zipfile
 from pathlib import Path
 
 from flask import Response, abort, current_app, has_request_context, render_template, request, send_file, url_for
 
 from ..security import allow_plot_styles, public, signed_in
-from . import bp, vendor
+from . import bp, sims_package, snapshot, vendor
 
 LONG_CACHE = 365 * 24 * 3600
 ENCODINGS = [("br", ".br"), ("gzip", ".gz")]
@@ -28,6 +25,22 @@ def pyodide_stdlib_url():
     not built: the page then starts Python with Pyodide's own."""
     folder = vendor.vendor_dir() / "pyodide" / current_app.config["PYODIDE_VERSION"]
     return vendor_url("pyodide", vendor.PRECOMPILED_STDLIB) if (folder / vendor.PRECOMPILED_STDLIB).is_file() else ""
+
+
+def python_runtime(stock=False):
+    """The ``data-*`` attributes a page gives ``PythonRunner.fromElement`` (python-runner.js):
+    where Pyodide, its standard library, the lockfile naming the ``sims`` wheel, the memory
+    snapshot (``snapshot.py``; "" when none was built for these models) and the worker are.
+    ``stock``: Pyodide's own standard library and no snapshot (the benchmark's floor). Used as
+    ``{{ python_runtime()|xmlattr }}`` on the element that runs Python."""
+    snapshot_name = None if stock else snapshot.current_name()
+    return {
+        "data-index-url": vendor_url("pyodide", ""),
+        "data-stdlib-url": "" if stock else pyodide_stdlib_url(),
+        "data-lockfile-url": sims_lockfile_url(),
+        "data-snapshot-url": vendor_url("pyodide", f"{snapshot.FOLDER}/{snapshot_name}") if snapshot_name else "",
+        "data-worker-url": url_for("static", filename="js/pyodide-worker.js"),
+    }
 
 
 @bp.get("/vendor/<path:filename>")
@@ -61,37 +74,34 @@ def _mimetype(path):
         ".js": "text/javascript",
         ".json": "application/json",
         ".zip": "application/zip",
+        ".snapshot": "application/octet-stream",
     }.get(path.suffix, "application/octet-stream")
 
 
-_sims_cache = {}
+def sims_lockfile_url():
+    """URL of the lockfile that names this app's ``sims`` wheel (``sims_package``)."""
+    return url_for("assets.sims_file", digest=sims_package.current_hash(), filename="pyodide-lock.json")
 
 
-def sims_archive():
-    """A zip of the ``sims`` package for ``pyodide.unpackArchive``; rebuilt when files change."""
-    root = Path(current_app.config["SIMS_DIR"])
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    if _sims_cache.get("key") != key:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in files:
-                info = zipfile.ZipInfo(f"sims/{path.relative_to(root).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
-        data = buffer.getvalue()
-        _sims_cache.update(key=key, data=data, etag=hashlib.sha256(data).hexdigest()[:32])
-    return _sims_cache["data"], _sims_cache["etag"]
-
-
-@bp.get("/sims.zip")
+@bp.get("/sims/<digest>/<filename>")
 @public
-def sims_zip():
-    data, etag = sims_archive()
-    response = Response(data, mimetype="application/zip")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+def sims_file(digest, filename):
+    """The ``sims`` wheel and the lockfile naming it; the hash in the path makes them immutable."""
+    if digest != sims_package.current_hash():
+        abort(404)
+    try:
+        package = sims_package.current()
+    except FileNotFoundError:  # no vendored Pyodide (``flask assets fetch`` was not run)
+        abort(404)
+    if filename == "pyodide-lock.json":
+        data, mimetype = package.lockfile, "application/json"
+    elif filename == package.wheel_name:
+        data, mimetype = package.wheel, "application/zip"
+    else:
+        abort(404)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Cache-Control"] = f"public, max-age={LONG_CACHE}, immutable"
+    return response
 
 
 @bp.get("/smoke/pyodide")
@@ -100,7 +110,8 @@ def pyodide_smoke():
     """A page that starts Pyodide in a Web Worker and runs ``sims.selfcheck()``."""
     import sims
 
-    return render_template("assets/pyodide_smoke.html", server_result=sims.selfcheck())
+    stock = request.args.get("start") == "stock"  # ?start=stock: no precompiled library, no snapshot
+    return render_template("assets/pyodide_smoke.html", server_result=sims.selfcheck(), stock=stock)
 
 
 @bp.get("/sw.js")

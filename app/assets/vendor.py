@@ -13,6 +13,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import snapshot
+
 PYODIDE_VERSION = "314.0.7"
 # npm's published integrity for pyodide@314.0.7 (sha512 of the tarball).
 PYODIDE_INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
@@ -82,6 +84,7 @@ def precompile_stdlib(dest):
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"could not precompile Pyodide's standard library:\n{result.stderr[-2000:]}")
     partial.chmod(0o644)
+    snapshot.forget(dest)  # a snapshot holds the old library's zip offsets
     partial.replace(out)
     precompress(out)
 
@@ -108,11 +111,23 @@ def ensure_assets(app, force=False):
     if force or not (pyodide_dir / f"{PRECOMPILED_STDLIB}.br").is_file():
         precompile_stdlib(pyodide_dir)
         done.append("its standard library precompiled")
+    made = snapshot.ensure(pyodide_dir, pyodide_dir / PRECOMPILED_STDLIB, force=force)
+    if made:
+        done.append(made)
     bokeh_dir = root / "bokeh" / bokeh_version()
     if force or not all((bokeh_dir / f"{name}.br").is_file() for name in BOKEH_FILES):
         copy_bokehjs(bokeh_dir)
         done.append(f"BokehJS {bokeh_version()}")
     return done
+
+
+@assets_cli.command("snapshot")
+def make_snapshot():
+    """Build the Python memory snapshot for the current sims/ again (fetch builds a missing one)."""
+    pyodide_dir = vendor_dir() / "pyodide" / PYODIDE_VERSION
+    if not (pyodide_dir / PRECOMPILED_STDLIB).is_file():
+        raise click.ClickException("run 'flask assets fetch' first: the snapshot needs the vendored Pyodide")
+    click.echo("Made " + snapshot.ensure(pyodide_dir, pyodide_dir / PRECOMPILED_STDLIB, force=True))
 
 
 @assets_cli.command("fetch")

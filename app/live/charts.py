@@ -5,12 +5,11 @@ Each function draws one chart from a kind's ``results`` and returns ``bokeh.embe
 (a dict) that ``static/js/live-charts.js`` embeds; the results template keeps a table with the
 same numbers next to it. Each kind chooses its charts (``LiveKind.charts``, adding to a
 ``Charts``); ``chart_for(activity, results, projector)`` gives them as ``[{"id", "title", "item"}]``
-(simulation maps add ``"legend"``, drawn in HTML).
+(simulation maps, drawn by ``sim_charts``, add ``"legend"``, drawn in HTML).
 
 On the projector the type is big (ticks and axis labels of at least 18px) for the back of a
 room. Learner text reaches the charts only as labels drawn on a canvas, cut to ``LABEL_CHARS``.
 """
-import math
 
 LABEL_CHARS = 40
 TOP = 10  # notes, questions, words: the most voted or sent
@@ -210,119 +209,6 @@ def notes_per_table_chart(target_id, results, session, look):
     if loose:
         names, counts = names + ["No table"], counts + [loose]
     return hbars(target_id, names, counts, look, "Notes")
-
-
-# -- the simulation round -----------------------------------------------------------------------
-
-def run_name(run):
-    return run.table.name if run.table else run.participant.nickname
-
-
-def mapped(runs):
-    """The runs that kept what their map needs (runs sent before maps were kept have none)."""
-    return [r for r in runs if isinstance(r.answer.get("map"), dict) and isinstance(r.answer.get("zones"), dict)
-            and len(r.answer["map"].get("values") or []) == len(r.answer["zones"].get("lat") or [])]
-
-
-def shared_classes(runs):
-    """One set of colour classes for every table's map, from all their values, so they compare."""
-    from sims.results import classes_from_breaks, nice_breaks
-
-    values = [v for r in runs for v in r.answer["map"]["values"]]
-    return classes_from_breaks(nice_breaks(values), runs[0].answer["map"].get("unit", ""))
-
-
-def sim_maps(prefix, runs, look):
-    """One map per table: circles at zone centroids, area by value, colour by the shared class.
-    Same ranges, same classes and the same largest circle on every map."""
-    from bokeh.models import ColumnDataSource, HoverTool, Range1d
-
-    from sims.results import classify
-
-    classes = shared_classes(runs)
-    zones = runs[0].answer["zones"]
-    lat = zones["lat"]
-    k = math.cos(math.radians(sum(lat) / len(lat)))  # as static/js/sim-plots.js ZoneMap does
-    xs = [lon * k for lon in zones["lon"]]
-    x0, x1, y0, y1 = min(xs), max(xs), min(lat), max(lat)
-    span = max(x1 - x0, y1 - y0, 1e-6)
-    biggest = span * 0.09  # the radius of the largest value of all tables
-    pad = biggest * 1.1
-    x_range, y_range = (x0 - pad, x1 + pad), (y0 - pad, y1 + pad)
-    width = 600
-    height = round(width * (y_range[1] - y_range[0]) / (x_range[1] - x_range[0])) + (50 if look.projector else 34)
-    top = max((abs(v) for r in runs for v in r.answer["map"]["values"]), default=0) or 1
-    unit = runs[0].answer["map"].get("unit", "")
-    charts = []
-    for index, run in enumerate(runs):
-        values = run.answer["map"]["values"]
-        order = sorted(range(len(values)), key=lambda i: -abs(values[i]))  # small circles drawn last, on top
-        cls = classify(values, classes)
-        source = ColumnDataSource({
-            "x": [xs[i] for i in order], "y": [lat[i] for i in order],
-            "r": [max(biggest * math.sqrt(abs(values[i]) / top), biggest * 0.08) for i in order],
-            "colour": [classes[cls[i]]["color"] for i in order],
-            "name": [zones["name"][i] if i < len(zones.get("name", [])) else "" for i in order],
-            "value": [f"{fmt(values[i])} {unit}".strip() for i in order]})
-        plot = _figure(look, title=run_name(run), width=width, height=height, x_range=Range1d(*x_range),
-                       y_range=Range1d(*y_range))
-        plot.sizing_mode = "scale_width"
-        plot.axis.visible = False
-        plot.grid.grid_line_color = None
-        plot.outline_line_color = GRID
-        plot.background_fill_color = "#f4f6f8"
-        circles = plot.circle(x="x", y="y", radius="r", source=source, fill_color="colour", line_color=INK,
-                              line_width=1.2, fill_alpha=0.92)
-        if not look.projector:
-            plot.add_tools(HoverTool(renderers=[circles], tooltips=[("", "@name"), ("", "@value")]))
-        target = f"{prefix}-map-{index + 1}"
-        charts.append({"id": target, "title": f"{run_name(run)}: {run.answer['map'].get('title', '')}",
-                       "item": _json(plot, target), "group": "maps"})
-    legend = [{"index": n % 5, "label": c["label"]} for n, c in enumerate(classes)]
-    names = distinct([run_name(r) for r in runs])
-    zones_table = {"title": runs[0].answer["map"].get("title", ""), "unit": unit, "columns": names,
-                   "rows": [[zones["name"][i] if i < len(zones.get("name", [])) else zones["id"][i]]
-                            + [r.answer["map"]["values"][i] for r in runs] for i in range(len(lat))]}
-    for chart in charts:
-        chart.update(legend=legend, zones=zones_table, describedby=f"{prefix}-zones")
-    return charts
-
-
-def sim_figures_chart(target_id, results, look):
-    """The headline figures side by side: per figure, one bar per table, as a share of the
-    largest table's figure, each bar labelled with its value."""
-    from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, LabelSet
-
-    runs = results["runs"]
-    names = distinct([run_name(r) for r in runs])
-    factors, values, texts, colours = [], [], [], []
-    for figure in results["figures"]:
-        label = short(figure["label"], 30)
-        raw = [value for value, _ in figure["cells"]]
-        top = max((abs(v) for v in raw), default=0) or 1
-        for n, (name, value) in enumerate(zip(names, raw)):
-            factors.append((label, name))
-            values.append(round(value / top * 100, 1))
-            texts.append(f" {fmt(value)} {figure['unit']}".rstrip())
-            colours.append(TABLE_COLOURS[n % len(TABLE_COLOURS)])
-    if not factors:
-        return None
-    y_range = FactorRange(*reversed(factors), group_padding=0.8, subgroup_padding=0.1)
-    source = ColumnDataSource({"y": factors, "value": values, "text": texts, "colour": colours})
-    row = max(28, min(look.row * 0.62, 760 / len(factors))) if look.projector else look.row * 0.62
-    plot = _figure(look, y_range=y_range, x_range=(min(0, min(values)) * 1.1, 175 if look.projector else 150),
-                   height=round(look.pad + row * len(factors) + 20 * len(results["figures"])),
-                   x_axis_label="% of the largest table's figure")
-    plot.hbar(y="y", right="value", height=0.8, source=source, fill_color="colour", line_color="colour")
-    plot.add_layout(LabelSet(x="value", y="y", text="text", source=source, text_baseline="middle",
-                             text_font_size=look.axis, text_color=INK))
-    plot.ygrid.grid_line_color = None
-    plot.xaxis.ticker = FixedTicker(ticks=[-100, -50, 0, 25, 50, 75, 100])
-    plot.yaxis.group_text_font_size = look.axis
-    plot.yaxis.group_text_color = INK
-    plot.yaxis.major_label_text_font_size = look.value
-    plot.yaxis.group_label_orientation = "horizontal"
-    return _json(plot, target_id)
 
 
 # -- the entry point ----------------------------------------------------------------------------

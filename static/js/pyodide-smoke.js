@@ -20,13 +20,7 @@ function agrees(a, b) {
 button.addEventListener("click", async () => {
   button.disabled = true;
   root.dataset.state = "running";
-  const runner = new PythonRunner({
-    indexURL: root.dataset.indexUrl,
-    stdlibURL: root.dataset.stdlibUrl,
-    simsURL: root.dataset.simsUrl,
-    workerURL: root.dataset.workerUrl,
-    onStatus: show,
-  });
+  const runner = PythonRunner.fromElement(root, { onStatus: show });
   try {
     const boot = await runner.start();
     show(`Python ${boot.result.version} started in ${boot.ms} ms. Running the check…`);
@@ -36,6 +30,7 @@ button.addEventListener("click", async () => {
     const same = agrees(result, server);
     root.dataset.state = same ? "ok" : "mismatch";
     root.dataset.bootMs = boot.ms;
+    root.dataset.pythonStart = boot.result.start;
     show(same
       ? `It works: Python ${result.python} ran the course code in your browser (started in ${boot.ms} ms), and its answer matches the server's.`
       : "Python ran, but its answer differs from the server's. Please tell your tutor.");

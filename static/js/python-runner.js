@@ -1,23 +1,43 @@
 // PythonRunner: talk to the Pyodide worker with promises.
-//   const runner = new PythonRunner({indexURL, stdlibURL, simsURL, workerURL, onStatus});
-// (stdlibURL: the precompiled standard library, or empty for Pyodide's own)
+//   const runner = PythonRunner.fromElement(element, {onStatus});  // its data-* attributes
+//   (app/assets/routes.py python_runtime), or new PythonRunner({indexURL, stdlibURL,
+//   lockfileURL, snapshotURL, workerURL, onStatus}); stdlibURL: the precompiled standard
+//   library, or empty for Pyodide's own; lockfileURL: the Pyodide lockfile that names the
+//   leadup-sims wheel; snapshotURL: the memory snapshot to keep and restore, or empty.
+//   start() resolves to {result: {version, start: "snapshot" | "fresh"}, ms}.
+// Where the page is cross-origin isolated (the site sends COOP and COEP: app/security.py), a
+// run can be stopped: runner.interrupt(request) makes that request's Python raise
+// KeyboardInterrupt and its promise reject with error.interrupted = true. Elsewhere
+// (runner.canInterrupt false) interrupt() does nothing and the run finishes as usual.
 //   await runner.start();  const result = await runner.run("import sims; sims.selfcheck()");
 //   const text = (await runner.simulate({scenario, params, dataset})).result;  // JSON text
 export class PythonRunner {
-  constructor({ indexURL, stdlibURL = "", simsURL, workerURL, onStatus = () => {}, onOutput = () => {} }) {
+  constructor({ indexURL, stdlibURL = "", lockfileURL, snapshotURL = "", workerURL, onStatus = () => {}, onOutput = () => {} }) {
     // Pyodide needs absolute URLs (a relative lockFileURL fails with "Invalid base URL").
     this.config = {
       indexURL: new URL(indexURL, location.href).href,
-      simsURL: new URL(simsURL, location.href).href,
+      lockfileURL: new URL(lockfileURL, location.href).href,
       stdlibURL: stdlibURL ? new URL(stdlibURL, location.href).href : "",
+      snapshotURL: snapshotURL ? new URL(snapshotURL, location.href).href : "",
     };
     this.workerURL = new URL(workerURL, location.href).href;
+    // [0]: Pyodide's interrupt buffer; [1]: the request running in the worker; [2]: the one to stop
+    this.interruptBuffer = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(12)) : null;
+    this.config.interrupt = this.interruptBuffer;
     this.onStatus = onStatus;
     this.onOutput = onOutput;
     this.pending = new Map();
     this.nextId = 1;
     this.worker = null;
     this.failure = null;
+  }
+
+  static fromElement(element, options = {}) {
+    const data = element.dataset;
+    return new PythonRunner({
+      indexURL: data.indexUrl, stdlibURL: data.stdlibUrl, lockfileURL: data.lockfileUrl,
+      snapshotURL: data.snapshotUrl, workerURL: data.workerUrl, ...options,
+    });
   }
 
   request(message) {
@@ -36,10 +56,26 @@ export class PythonRunner {
       };
     }
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ...message });
     });
+    promise.requestId = id;
+    return promise;
+  }
+
+  get canInterrupt() {
+    return this.interruptBuffer !== null;
+  }
+
+  // Stop the run of `request` (a promise from run/simulate/csv) if it is the one running now;
+  // true when the interrupt was sent.
+  interrupt(request) {
+    const buffer = this.interruptBuffer;
+    if (!buffer || !request || Atomics.load(buffer, 1) !== request.requestId) return false;
+    Atomics.store(buffer, 2, request.requestId);
+    Atomics.store(buffer, 0, 2); // SIGINT
+    return true;
   }
 
   receive(data) {
@@ -49,7 +85,7 @@ export class PythonRunner {
     if (!waiter) return;
     this.pending.delete(data.id);
     if (data.ok) waiter.resolve(data);
-    else waiter.reject(new Error(data.error));
+    else waiter.reject(Object.assign(new Error(data.error), { interrupted: Boolean(data.interrupted) }));
   }
 
   failAll(message) {

@@ -1,7 +1,9 @@
 // LeadUP's service worker, served at /sw.js (scope "/") by assets.service_worker.
 // It keeps a simulation page working once visited, when a workshop room's Wi-Fi drops.
-//   /vendor/...                          cache-first: versioned, immutable (Pyodide, BokehJS)
-//   /sims.zip, /static/..., /simulations/datasets/*.json
+//   /vendor/..., /sims/<hash>/...        cache-first: versioned, immutable (Pyodide, BokehJS, the
+//                                        sims wheel and its lockfile), except *.snapshot files,
+//                                        which pyodide-worker.js keeps in its own cache
+//   /static/..., /simulations/datasets/*.json
 //                                        stale-while-revalidate: answer from the cache, refresh it
 //   pages under /modules/, /smoke/pyodide network-first, falling back to the last copy
 // Everything else (sign-in, account, tutor pages, POSTs) goes to the network untouched.
@@ -33,8 +35,8 @@ function under(path, prefixes) {
 function cacheFor(url, isPage) {
   if (url.origin !== self.location.origin || under(url.pathname, PRIVATE)) return null;
   const path = url.pathname;
-  if (path.startsWith("/vendor/")) return VENDOR;
-  if (path === "/sims.zip" || path.startsWith("/static/")) return ASSETS;
+  if (path.startsWith("/vendor/") || path.startsWith("/sims/")) return path.endsWith(".snapshot") ? null : VENDOR;
+  if (path.startsWith("/static/")) return ASSETS;
   if (path.startsWith("/simulations/datasets/") && path.endsWith(".json")) return ASSETS;
   if (isPage && (path.startsWith("/modules/") || path === "/smoke/pyodide")) return PAGES;
   return null;

@@ -2,13 +2,17 @@
 // the course's Python models (sims/) in one Pyodide Web Worker shared by every simulation on
 // the page, and BokehJS draws the results. State for tests and benchmarks is kept on the
 // activity's root: data-state (loading | ready | error), data-runs, data-first-result-ms,
-// data-last-redraw-ms; the map carries data-result (the first headline figure).
+// data-last-redraw-ms, data-python-start (snapshot | fresh); the map carries data-result (the
+// first headline figure).
 import { registerOfflineCache } from "./offline.js";
 import { PythonRunner } from "./python-runner.js";
-import { BarChart, ZoneMap, formatNumber, loadBokeh } from "./sim-plots.js";
+import { ZoneMap, builtInBoundaries } from "./sim-map.js";
+import { BarChart, formatNumber, loadBokeh } from "./sim-plots.js";
 import { Scenarios, text as cell } from "./sim-scenarios.js";
+import { Stage } from "./sim-stage.js";
 
 const DEBOUNCE_MS = 50;
+const STOP_AFTER_MS = 300; // a run still going after this long offers its Stop button
 const BOOT_STEPS = 4; // download Python, load sims, draw the first result (+1 when done)
 
 let sharedRunner = null;
@@ -16,11 +20,7 @@ const statusListeners = new Set();
 
 function runnerFor(root) {
   if (!sharedRunner) {
-    sharedRunner = new PythonRunner({
-      indexURL: root.dataset.indexUrl,
-      stdlibURL: root.dataset.stdlibUrl,
-      simsURL: root.dataset.simsUrl,
-      workerURL: root.dataset.workerUrl,
+    sharedRunner = PythonRunner.fromElement(root, {
       onStatus: (text, data) => statusListeners.forEach((listen) => listen(text, data)),
     });
     sharedRunner.ready = sharedRunner.start();
@@ -64,10 +64,20 @@ class Simulation {
     this.accepting = false; // until Python has started: the first run reads the controls as they are then
     this.busy = false;
     this.latest = null;
+    this.call = null; // the worker request of the run in flight (to interrupt it)
+    this.stopButton = document.getElementById(`${this.id}-stop`);
+    this.stopButton.addEventListener("click", () => this.stop());
     this.lastChange = -Infinity;
     this.result = null;
     this.dataset = null; // what the worker is told: null, "synthetic-300" or {key}
     this.boundaries = null;
+    this.stage = new Stage(root, () => this.relayout());
+  }
+
+  // After the wide stage opens or closes: the map again, from the last result (no Python run).
+  relayout() {
+    if (this.map && this.result) return this.map.draw(this.result, this.boundaries);
+    return null;
   }
 
   element(suffix) {
@@ -86,6 +96,7 @@ class Simulation {
       const [, boot] = await Promise.all([loadBokeh(this.root.dataset.bokehUrl), this.runner.ready]);
       this.bootMs = boot.ms;
       this.runnerVersion = boot.result.version;
+      this.root.dataset.pythonStart = boot.result.start;
       this.setStatus("Running the model…", 3);
       await this.useCity(this.citySelect.value);
       this.accepting = true;
@@ -198,8 +209,9 @@ class Simulation {
     const city = this.config.cities.find((c) => c.value === value) || this.config.cities[0];
     this.cityValue = city.value;
     if (!city.url) {
-      this.dataset = city.value === "cambridge-2011" ? null : city.value;
-      this.boundaries = null;
+      const builtIn = city.value === "cambridge-2011";
+      this.dataset = builtIn ? null : city.value;
+      this.boundaries = builtIn ? await builtInBoundaries(this.runner) : null;
       return;
     }
     const response = await fetch(city.url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -215,10 +227,14 @@ class Simulation {
     return { scenario: this.config.scenario, params: this.currentParams(), dataset: this.dataset, started };
   }
 
-  // Run now, or, if a run is in flight, remember only these latest settings.
+  // Run now, or, if a run is in flight, remember only these latest settings and stop that run
+  // (where the browser allows it: python-runner.js), so the newest values are answered first.
   async request(started) {
     this.latest = this.job(started);
-    if (this.busy) return;
+    if (this.busy) {
+      this.runner.interrupt(this.call);
+      return;
+    }
     this.busy = true;
     try {
       while (this.latest) {
@@ -231,16 +247,29 @@ class Simulation {
     }
   }
 
+  // The reader's Stop button: the run in flight ends; the results stay those of the last run.
+  stop() {
+    this.latest = null;
+    this.runner.interrupt(this.call);
+  }
+
   async runOnce(job) {
     let result;
     const asked = performance.now();
+    this.call = this.runner.simulate(job);
+    const offerStop = this.runner.canInterrupt && setTimeout(() => { this.stopButton.hidden = false; }, STOP_AFTER_MS);
     try {
-      const reply = await this.runner.simulate(job);
+      const reply = await this.call;
       this.root.dataset.lastPythonMs = String(reply.ms);
       result = JSON.parse(reply.result);
     } catch (error) {
+      if (error.interrupted) return this.interrupted();
       if (!this.result) throw error;
       return this.showError(`The model could not run: ${error.message}`);
+    } finally {
+      clearTimeout(offerStop);
+      this.stopButton.hidden = true;
+      this.call = null;
     }
     if (result.error) {
       if (!this.result) throw new Error(result.error);
@@ -268,6 +297,15 @@ class Simulation {
     this.scenarios.resultChanged(result);
   }
 
+  // A run stopped: by newer values (the loop in request runs them next) or by the reader.
+  interrupted() {
+    this.root.dataset.interrupted = String(Number(this.root.dataset.interrupted || 0) + 1);
+    if (this.latest) return;
+    this.setStatus(this.result
+      ? "Stopped. The results below are from the previous run; change a value to run the model again."
+      : "Stopped. Change a value to run the model.");
+  }
+
   showError(message) {
     this.error.replaceChildren(cell("p", message));
     this.error.hidden = false;
@@ -277,7 +315,12 @@ class Simulation {
   // --- drawing --------------------------------------------------------------------------
   async draw(result) {
     this.drawFigures(result.summary);
-    if (!this.map) this.map = new ZoneMap(this.mapElement, this.element("legend"));
+    if (!this.map) {
+      this.map = new ZoneMap(this.mapElement, {
+        legend: this.element("legend"), key: this.element("map-key"), credit: this.element("map-credit"),
+        details: this.element("map-details"), table: this.element("map-table"), flows: this.element("map-flows"),
+      });
+    }
     this.element("map-title").textContent = result.map.title;
     await this.map.draw(result, this.boundaries);
     this.mapElement.dataset.result = String(result.summary[0] ? result.summary[0].value : "");

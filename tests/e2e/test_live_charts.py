@@ -169,6 +169,13 @@ def test_the_projector_charts_a_board_a_poll_and_a_simulation_round(contexts, sc
         expect(projector.get_by_role("img", name=re.compile(f"^Table {n}: "))).to_be_visible()
     legend = projector.locator(".live-map-legend li")
     expect(legend.first).to_contain_text("MWh")
+    # Each table's map draws the 15 districts as their shapes, the attribution under the maps.
+    shapes = projector.evaluate("""() => window.Bokeh.documents.flatMap((doc) => [...doc.all_models])
+      .filter((m) => m.type === "GlyphRenderer" && m.glyph.type === "MultiPolygons")
+      .map((r) => r.data_source.get_length())""")
+    assert shapes == [15, 15, 15], (shapes, projector.evaluate("() => window.Bokeh.documents.length"))
+    expect(projector.locator(".live-map-credit")).to_be_visible()
+    expect(projector.locator(".live-map-credit")).to_contain_text("Contains Ordnance Survey, Office of National Statistics")
     expect(projector.locator(".live-sim-compare")).to_be_visible()  # the settings stay in sight
     boxes = [maps.nth(i).bounding_box() for i in range(3)]
     assert len({round(b["y"]) for b in boxes}) == 1, f"the maps are not side by side: {boxes}"
@@ -180,8 +187,10 @@ def test_the_projector_charts_a_board_a_poll_and_a_simulation_round(contexts, sc
     # -- the control page and the report chart it too
     tutor.goto(live.control)
     expect(tutor.locator(f".live-chart-maps {DRAWN}")).to_have_count(3)
+    expect(tutor.locator(".live-map-credit")).to_contain_text("Contains Ordnance Survey")
     tutor.goto(f"/live/{live.code}/report")
     expect(tutor.locator(DRAWN)).to_have_count(1 + 1 + 3 + 1)  # dots, poll, three maps, figures
+    expect(tutor.locator(".live-map-credit")).to_contain_text("Contains Ordnance Survey")
     tutor.screenshot(path=str(screenshot_dir / "live-charts-report.png"), full_page=True)
     no_csp_complaints(tutor.context)
 

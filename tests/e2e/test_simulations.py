@@ -19,6 +19,7 @@ from .conftest import (
     _describe,
     assert_csp_blocked_nothing,
     sign_in,
+    unit_embedding,
 )
 
 pytestmark = pytest.mark.e2e
@@ -247,3 +248,173 @@ def test_a_bad_upload_lists_every_problem_and_stores_nothing(size_name, size, co
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(RUN_AXE, WCAG_TAGS)
     assert not result["violations"], "axe found violations on the upload page:\n" + _describe(result["violations"])
+
+
+def test_the_simulation_opens_full_width_and_back_keeping_its_state(contexts, storage_states, screenshot_dir):
+    context = contexts.new(bypass_csp=True, viewport=DESKTOP, storage_state=storage_states(AMIRA))  # bypass: axe
+    page = context.new_page()
+    root = open_simulation(page)
+    growth = slider(page, "jobs_growth")
+    growth.focus()
+    runs = int(root.get_attribute("data-runs"))
+    page.keyboard.press("End")
+    wait_for_run(root, runs)
+    runs, before = root.get_attribute("data-runs"), figures(page)
+    narrow = page.locator(f"{ROOT}-map canvas").first.bounding_box()["width"]
+
+    # The keyboard opens the stage; the focus stays on its button, the page behind is inert.
+    page.get_by_role("button", name="Open full width").focus()
+    page.keyboard.press("Enter")
+    expect(root).to_have_attribute("data-stage", "wide")
+    expect(page.get_by_role("region", name=re.compile("Commuting.*full width"))).to_be_visible()
+    expect(page.get_by_role("button", name="Back to the unit")).to_be_focused()
+    assert page.url.endswith(f"{ROOT}-wide"), page.url
+    assert page.evaluate("() => getComputedStyle(document.documentElement).overflow") == "hidden"
+    assert page.locator("header.site-header").evaluate("e => e.closest('[inert]') !== null")
+    page.wait_for_function("([sel, w]) => document.querySelector(sel).getBoundingClientRect().width > 1.3 * w",
+                           arg=[f"{ROOT}-map", narrow])
+    assert page.locator(f"{ROOT}-map canvas").first.bounding_box()["width"] > 1.3 * narrow, "the map did not widen"
+    expect(growth).to_have_value("4")
+    assert root.get_attribute("data-runs") == runs and figures(page) == before, "the stage lost or re-ran the results"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(RUN_AXE, WCAG_TAGS)
+    assert not result["violations"], "axe found violations on the wide stage:\n" + _describe(result["violations"])
+    page.screenshot(path=str(screenshot_dir / "simulation-stage-desktop.png"))
+    page.locator(f"{ROOT}-map").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "simulation-stage-desktop-map.png"))
+
+    # On a phone the controls come first, above the map, and nothing scrolls sideways.
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(f"() => document.querySelector('{ROOT}-map').getBoundingClientRect().width < 390")
+    controls, chart = page.locator(f"{ROOT}-form").bounding_box(), page.locator(f"{ROOT}-map").bounding_box()
+    assert controls["y"] + controls["height"] <= chart["y"], (controls, chart)
+    assert root.evaluate("e => e.scrollWidth <= e.clientWidth"), "the stage scrolls sideways on a phone"
+    page.screenshot(path=str(screenshot_dir / "simulation-stage-phone.png"))
+    page.set_viewport_size(DESKTOP)
+
+    # Escape goes back into the unit with the same values; so does the browser's Back button.
+    growth.focus()
+    page.keyboard.press("Escape")
+    expect(root).to_have_attribute("data-stage", "unit")
+    expect(page.get_by_role("button", name="Open full width")).to_be_focused()
+    assert not page.url.endswith("-wide"), page.url
+    expect(growth).to_have_value("4")
+    assert root.get_attribute("data-runs") == runs and figures(page) == before
+    page.get_by_role("button", name="Open full width").click()
+    expect(root).to_have_attribute("data-stage", "wide")
+    page.go_back()
+    expect(root).to_have_attribute("data-stage", "unit")
+    expect(page).to_have_url(re.compile(f"{UNIT}$"))
+    assert_csp_blocked_nothing(context)
+    assert not context.console_errors, "\n".join(context.console_errors)
+
+
+EV = "#activity-simulation-ev-charging-2051"
+# The shapes the EV map's Bokeh document really draws: per MultiPolygons renderer, its patches'
+# district names and fill colours (found from the map's element, not from what the page says).
+DRAWN_SHAPES = """(selector) => {
+  const element = document.querySelector(selector);
+  const plots = window.Bokeh.index.roots.filter((view) => element.contains(view.el)).map((view) => view.model)
+    .filter((model) => model.type === "Plot");
+  return plots.flatMap((plot) => plot.renderers.filter((r) => r.glyph && r.glyph.type === "MultiPolygons"))
+    .map((r) => ({ count: r.data_source.get_length(), names: r.data_source.data.name, colors: r.data_source.data.color }));
+}"""
+DECK_CLASSES = ["0–10 MWh", "10–30 MWh", "30–50 MWh", "50–70 MWh", "> 70 MWh"]
+BOUNDARIES_CREDIT = "Contains Ordnance Survey, Office of National Statistics, National Records Scotland"
+
+
+def test_the_ev_map_draws_the_15_districts_in_the_decks_classes_with_their_attribution(contexts, storage_states,
+                                                                                       screenshot_dir):
+    from sims.results import PALETTE
+
+    context = contexts.new(bypass_csp=True, viewport=DESKTOP, storage_state=storage_states(AMIRA))  # bypass: axe
+    page = context.new_page()
+    page.goto(unit_embedding("simulation", "ev-charging-2051"))
+    root = page.locator(EV)
+    expect(root).to_have_attribute("data-state", "ready", timeout=BOOT_MS)
+
+    # One filled shape per district, coloured with the deck's classes; the legend lists those classes.
+    shapes = page.evaluate(DRAWN_SHAPES, f"{EV}-map")
+    assert len(shapes) == 1 and shapes[0]["count"] == 15, shapes
+    assert len(set(shapes[0]["names"])) == 15 and "Cambridge" in shapes[0]["names"]
+    assert set(shapes[0]["colors"]) <= set(PALETTE) and len(set(shapes[0]["colors"])) >= 2, shapes[0]["colors"]
+    expect(page.locator(f"{EV}-legend li")).to_have_text(DECK_CLASSES)
+    expect(page.locator(f"{EV}-map-credit")).to_be_visible()
+    expect(page.locator(f"{EV}-map-credit")).to_contain_text(BOUNDARIES_CREDIT)
+    expect(page.locator(f"{EV}-map-credit")).to_contain_text("Any further sub-licences must retain this attribution.")
+    assert page.locator(f"{EV}-map canvas").count() >= 1
+
+    page.locator(f"{EV}-map").scroll_into_view_if_needed()
+    page.locator(f"{EV} .sim-figure").first.screenshot(path=str(screenshot_dir / "simulation-ev-map.png"))
+
+    # The keyboard reaches the same read-outs as the tooltips: the map as a table, a row a district.
+    summary = page.locator(f"{EV}-map-details summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    table = page.locator(f"{EV}-map-table")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(15)
+    cambridge = table.locator("tbody tr", has=page.locator("th", has_text="Cambridge")).first
+    expect(cambridge.locator("td").last).to_have_text(re.compile(r"^(> 70|\d+–\d+) MWh$"))
+    expect(page.locator(f"{EV}-map-flows tbody tr").first).to_be_visible()
+
+    # Charging everything at work moves the energy into Cambridge: the shapes' colours follow.
+    home = page.locator(f'{EV} input[type=range][data-param="home_share"]')
+    home.focus()
+    runs = int(root.get_attribute("data-runs"))
+    page.keyboard.press("Home")
+    wait_for_run(root, runs)
+    after = page.evaluate(DRAWN_SHAPES, f"{EV}-map")[0]
+    assert after["count"] == 15 and after["colors"] != shapes[0]["colors"]
+    assert after["colors"][after["names"].index("Cambridge")] == PALETTE[-1]
+    expect(cambridge.locator("td").last).to_have_text("> 70 MWh")
+
+    page.locator(f"{EV}-map").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "simulation-ev-map-at-work.png"))
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(RUN_AXE, WCAG_TAGS)
+    assert not result["violations"], "axe found violations on the EV map:\n" + _describe(result["violations"])
+    assert not context.console_errors, "\n".join(context.console_errors)
+
+
+def square(lon, lat, size=0.05):
+    ring = [[lon - size, lat - size], [lon + size, lat - size], [lon + size, lat + size], [lon - size, lat + size],
+            [lon - size, lat - size]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_a_tutors_city_with_boundaries_is_drawn_as_its_shapes(contexts, storage_states):
+    import json
+
+    context = contexts.new(viewport=DESKTOP, storage_state=storage_states(TUTOR))
+    page = context.new_page()
+    page.goto("/simulations/datasets")
+    name = f"Shaped city {uuid.uuid4().hex[:6]}"
+    places = [("LDS", "Leeds", 53.80, -1.55), ("BRD", "Bradford", 53.79, -1.75), ("WKF", "Wakefield", 53.68, -1.50)]
+    zones = "zone_id,name,lat,lon\n" + "".join(f"{z},{n},{lat},{lon}\n" for z, n, lat, lon in places)
+    flows = "origin,destination,flow\nLDS,LDS,250000\nBRD,LDS,30000\nWKF,LDS,20000\nBRD,BRD,90000\nWKF,WKF,60000\n"
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"zone_id": z}, "geometry": square(lon, lat)} for z, _, lat, lon in places]}
+    page.get_by_label("Name").fill(name)
+    for label, filename, text in (("Zones (CSV)", "zones.csv", zones), ("Flows (CSV)", "flows.csv", flows),
+                                  ("Boundaries (GeoJSON, optional)", "districts.geojson", json.dumps(shapes))):
+        page.get_by_label(label).set_input_files({"name": filename, "mimeType": "text/plain", "buffer": text.encode()})
+    page.get_by_role("button", name="Upload dataset").click()
+    expect(page.locator("section[aria-labelledby=list-heading]")).to_contain_text(name)
+
+    root = open_simulation(page)
+    runs = int(root.get_attribute("data-runs"))
+    page.get_by_label("City data").select_option(label=f"{name} (3 zones)")
+    wait_for_run(root, runs)
+    expect(page.locator(f"{ROOT}-map")).to_have_attribute("data-shapes", "3")
+    drawn = page.evaluate(DRAWN_SHAPES, f"{ROOT}-map")
+    assert [d["count"] for d in drawn] == [3] and sorted(drawn[0]["names"]) == ["Bradford", "Leeds", "Wakefield"]
+    expect(page.locator(f"{ROOT}-map-credit")).to_have_text("Boundaries: uploaded by a tutor (no attribution given).")
+    expect(page.locator(f"{ROOT}-legend li").first).to_contain_text("people")
+    # Back to the built-in city: its own shapes and attribution again.
+    runs = int(root.get_attribute("data-runs"))
+    page.get_by_label("City data").select_option("cambridge-2011")
+    wait_for_run(root, runs)
+    expect(page.locator(f"{ROOT}-map")).to_have_attribute("data-shapes", "15")
+    expect(page.locator(f"{ROOT}-map-credit")).to_contain_text(BOUNDARIES_CREDIT)
+    assert not context.console_errors, "\n".join(context.console_errors)

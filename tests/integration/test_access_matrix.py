@@ -61,7 +61,7 @@ MATRIX = {
     "manage.users": ("GET", {"admin"}),
     "manage.create_user": ("POST", {"admin"}),
     "assets.vendored": ("GET", EVERYONE),
-    "assets.sims_zip": ("GET", EVERYONE),
+    "assets.sims_file": ("GET", EVERYONE),
     "assets.pyodide_smoke": ("GET", SIGNED_IN),
     "assets.service_worker": ("GET", EVERYONE),
     "simulations.index": ("GET", SIGNED_IN),
@@ -325,6 +325,10 @@ def url_for_rule(rule, world):
         args["filename"] = "css/site.css"
     if rule.endpoint == "assets.vendored":
         args["filename"] = "nothing/here.js"
+    if rule.endpoint == "assets.sims_file":
+        from app.assets import sims_package
+
+        args.update(digest=sims_package.current_hash(), filename="pyodide-lock.json")
     if "user_id" in rule.arguments:
         removing = rule.endpoint == "manage.remove_member"
         args["user_id"] = (world["outsider"] if removing else world["student_a"]).id

@@ -71,6 +71,10 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"] == "same-origin"
+        # cross-origin isolated, so a simulation run can be interrupted (SharedArrayBuffer)
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+        assert headers["Cross-Origin-Embedder-Policy"] == "require-corp", path
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", path
     assert "'wasm-unsafe-eval'" in CSP and "'unsafe-eval'" not in CSP and "'unsafe-inline'" not in CSP
     assert "cdn" not in CSP.lower() and "http" not in CSP
 

@@ -9,9 +9,11 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db as _db
-from app.live import charts, service
+from app.live import charts, service, sim_charts
 from app.models import LivePost
 from app.security import CSP, PLOT_CSP
+from sims import dataset as sims_dataset
+from sims import ev_charging
 from tests.conftest import csrf_token
 from tests.integration.live_rooms import guest, open_room
 
@@ -56,7 +58,8 @@ def objects(node, name):
 
 def sources(item):
     """The data of each ColumnDataSource of a json_item, as ``{column: list}``."""
-    return [dict(source["attributes"]["data"]["entries"]) for source in objects(item["doc"], "ColumnDataSource")]
+    return [dict(source["attributes"]["data"].get("entries", []))  # an empty source (an arrow's) has none
+            for source in objects(item["doc"], "ColumnDataSource")]
 
 
 def bars(item):
@@ -226,17 +229,27 @@ def test_the_round_has_a_map_per_table_with_shared_ranges_and_classes(app, room,
     assert ranges[0] == ranges[1] and len(ranges[0]) == 2  # x and y: the same on every map
     values = [run.answer["map"]["values"] for run in results["runs"]]
     assert values[0] != values[1]
-    classes = charts.shared_classes(results["runs"])
+    classes = sim_charts.shared_classes(results["runs"], ev_charging.MAP_BREAKS)  # the deck's, on every map
+    assert [c["label"] for c in classes] == ["0–10 MWh", "10–30 MWh", "30–50 MWh", "50–70 MWh", "> 70 MWh"]
     legend = maps[0]["legend"]
     assert legend == maps[1]["legend"] == [{"index": n, "label": c["label"]} for n, c in enumerate(classes)]
     top = max(max(v) for v in values)
     radii = []
+    zone_ids = results["runs"][0].answer["zones"]["id"]
     for chart, table_values in zip(maps, values):
-        data = next(d for d in sources(chart["item"]) if "colour" in d)
+        # The 15 districts drawn as their shapes, each filled with its value's shared class.
+        assert [len(list(objects(chart["item"]["doc"], name))) for name in ("ScaleBar", "Arrow")] == [1, 1]
+        shapes = next(d for d in sources(chart["item"]) if "xs" in d)
+        assert len(shapes["xs"]) == 15 and sorted(shapes["name"]) == sorted(results["runs"][0].answer["zones"]["name"])
+        by_zone = dict(zip(zone_ids, table_values))
+        features = sims_dataset.cambridge().boundaries["features"]
+        assert shapes["fill"] == [classes[classify([by_zone[f["zone_id"]]], classes)[0]]["color"] for f in features]
+        data = next(d for d in sources(chart["item"]) if "r" in d)
         by_value = sorted(table_values, key=lambda v: -abs(v))
-        assert data["colour"] == [classes[k]["color"] for k in classify(by_value, classes)]
+        assert "colour" not in data  # the circles over the shapes are white: the shapes carry the colours
         assert data["value"][0] == f"{charts.fmt(by_value[0])} MWh"
         radii.append(max(data["r"]) / (max(table_values) / top) ** 0.5)
+    assert all(chart["shapes"] and chart["credit"].startswith("Boundaries: Contains Ordnance Survey") for chart in maps)
     assert radii[0] == pytest.approx(radii[1])  # the same scale of circles on every map
     figures = next(d for d in sources(found[-1]["item"]) if "y" in d)
     first = results["figures"][0]
@@ -317,3 +330,21 @@ def test_the_report_charts_every_activity_and_learner_text_stays_in_its_json(app
         assert f'id="{chart_id}" data-bokeh-item="{chart_id}-data"' in html
     assert "<script>alert(1)" not in html  # escaped in the table, \u003c in the chart's JSON
     assert html.count("data-bokeh-item=") == 2
+
+
+def test_maps_of_other_zones_keep_circles_coloured_by_class_and_no_attribution():
+    zones = {"id": ["A", "B", "C"], "name": ["Ay", "Bee", "Cee"], "lat": [52.0, 52.1, 52.2], "lon": [0.1, 0.2, 0.3]}
+    runs = [SimpleNamespace(table=SimpleNamespace(name=f"Table {n}"), participant=None,
+                            answer={"map": {"title": "Jobs", "unit": "people", "values": values}, "zones": zones})
+            for n, values in ((1, [10.0, 200.0, 900.0]), (2, [50.0, 400.0, 0.0]))]
+    found = sim_charts.sim_maps("live-chart-9", runs, charts.Look(True))
+    classes = sim_charts.shared_classes(runs)
+    assert len(found) == 2 and not any(chart["shapes"] or chart["credit"] for chart in found)
+    for chart in found:
+        assert not list(objects(chart["item"]["doc"], "MultiPolygons"))
+        assert not any("xs" in d for d in sources(chart["item"]))  # no shapes to draw
+        circles = next(d for d in sources(chart["item"]) if "r" in d)
+        assert set(circles["colour"]) <= {c["color"] for c in classes}
+    assert sim_charts.boundaries_for(zones) is None
+    assert len(sim_charts.boundaries_for(runs[0].answer["zones"] | {"id": list(sims_dataset.cambridge().index)})
+               ["features"]) == 15

@@ -1,8 +1,8 @@
 """The model tests pass inside real Pyodide (Node), and every scenario gives CPython's numbers.
 
-Pyodide starts once for the whole module (start-up takes seconds): one Node process unpacks
-the ``/sims.zip`` the browser gets, runs the scenario cases below and then every ``test_*``
-function of ``tests/unit/test_models.py`` through ``tests/pyodide/harness.py``. The same cases
+Pyodide starts once for the whole module (start-up takes seconds): one Node process installs
+the ``sims`` wheel the browser gets, by name from its lockfile, runs the scenario cases below
+and then every ``test_*`` function of ``tests/unit/test_models.py`` through ``tests/pyodide/harness.py``. The same cases
 run in a fresh CPython process, so both sides start from empty model caches (warm starts
 change the last bits of a balanced model).
 """
@@ -16,8 +16,7 @@ import sys
 import pytest
 
 from app import create_app
-from app.assets import vendor
-from app.assets.routes import sims_archive
+from app.assets import sims_package, vendor
 from app.config import ROOT, TestingConfig
 from tests.unit import test_models
 
@@ -68,13 +67,12 @@ def in_pyodide(tmp_path_factory):
         pytest.fail("Node.js is needed to run Pyodide outside a browser")
     tmp = tmp_path_factory.mktemp("pyodide")
     with create_app(TestingConfig).app_context():
-        data, _ = sims_archive()  # exactly the bytes the browser's worker unpacks
-    (tmp / "sims.zip").write_bytes(data)
+        lockfile = sims_package.write_to(tmp, sims_package.current())  # the browser's very wheel
     (tmp / "request.json").write_text(json.dumps({"cases": CASES, "tests": "/home/pyodide/tests/test_models.py"}))
     snippet = ("import json, sys\nsys.path.insert(0, '/home/pyodide/tests')\nimport harness\n"
                "harness.main(json.load(open('/home/pyodide/tests/request.json')))\n")
     result = subprocess.run(
-        [node, str(RUNNER), "--zip", str(tmp / "sims.zip"), "--index-url", str(index),
+        [node, str(RUNNER), "--lockfile", str(lockfile), "--index-url", str(index),
          "--stdlib-url", str(index / vendor.PRECOMPILED_STDLIB),
          "--file", f"/home/pyodide/tests/harness.py={HARNESS}",
          "--file", f"/home/pyodide/tests/test_models.py={MODEL_TESTS}",

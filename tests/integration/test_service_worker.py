@@ -121,6 +121,7 @@ async function dispatch(type, fields) {
 
 OFFLINE = {"offline": True}
 VENDOR_URL = "/vendor/pyodide/314.0.7/pyodide.asm.wasm"
+SIMS_URL = "/sims/0123456789abcdef/leadup_sims-0.2.0+0123456789abcdef-py3-none-any.whl"
 
 
 def run_worker(*steps):
@@ -166,17 +167,18 @@ def test_worker_route_is_public(app):
 
 # --- the caching rules ----------------------------------------------------------------------
 
-def test_vendor_files_are_cache_first():
+@pytest.mark.parametrize("url", [VENDOR_URL, SIMS_URL])
+def test_vendor_files_and_the_sims_wheel_are_cache_first(url):
     first, second, offline, stored = run_worker(
-        {"fetch": VENDOR_URL}, {"fetch": VENDOR_URL}, {"fetch": VENDOR_URL, "net": OFFLINE}, {"caches": True}
+        {"fetch": url}, {"fetch": url}, {"fetch": url, "net": OFFLINE}, {"caches": True}
     )
     assert first == {"handled": True, "status": 200, "body": "network 1", "network": 1}
     assert second["body"] == "network 1" and second["network"] == 0
     assert offline["body"] == "network 1"
-    assert stored == {"leadup-vendor-v1": [VENDOR_URL]}
+    assert stored == {"leadup-vendor-v1": [url]}
 
 
-@pytest.mark.parametrize("url", ["/sims.zip", "/static/js/pyodide-worker.js", "/simulations/datasets/cambridge.json"])
+@pytest.mark.parametrize("url", ["/static/js/pyodide-worker.js", "/simulations/datasets/cambridge.json"])
 def test_assets_are_stale_while_revalidate(url):
     first, second, third, offline = run_worker(
         {"fetch": url}, {"fetch": url}, {"fetch": url}, {"fetch": url, "net": OFFLINE}
@@ -210,7 +212,8 @@ def test_a_page_never_visited_fails_offline_as_usual():
         page("/auth/x"), page("/users"), page("/reset/token"), page("/"), page("/course/problems"),
         {"fetch": "/modules/m1-digital-innovation/u01-intro"},  # not a navigation: a script's fetch
         {"fetch": "/modules/m1/u1/complete", "method": "POST", "mode": "navigate"},
-        {"fetch": "/sims.zip", "method": "POST"},
+        {"fetch": SIMS_URL, "method": "POST"},
+        {"fetch": "/vendor/pyodide/314.0.7/snapshot-0123456789abcdef.snapshot"},  # the worker keeps these
         {"fetch": "https://cdn.example.org/vendor/bokeh/3.10.2/bokeh.min.js"},
         {"fetch": "/simulations/datasets/notes.txt"},
     ],

@@ -1,6 +1,6 @@
-// Run a Python snippet inside the vendored Pyodide under Node, with the sims package unpacked.
+// Run a Python snippet inside the vendored Pyodide under Node, with the sims package installed.
 //
-//   node tests/pyodide/run_in_pyodide.mjs [--zip sims.zip] [--file DEST=SRC ...] \
+//   node tests/pyodide/run_in_pyodide.mjs [--lockfile pyodide-lock.json] [--file DEST=SRC ...] \
 //        [--mount PYDIR=HOSTDIR] [--stdlib-url python_stdlib.zip] [--index-url DIR/] \
 //        [SNIPPET.py]   (else the snippet comes on stdin)
 //
@@ -10,7 +10,8 @@
 // with the Python traceback on stderr if the snippet raises.
 //
 // Pyodide comes from static/vendor/pyodide/<version>/ (the only version there, unless
-// --index-url names a folder); --file writes extra files (e.g. a test module) into Pyodide's
+// --index-url names a folder); --lockfile is a lockfile naming the leadup-sims wheel beside it
+// (app/assets/sims_package.py write_to), installed by name as the browser's worker does; --file writes extra files (e.g. a test module) into Pyodide's
 // file system; --mount makes a host folder readable and writable from Python (to write files
 // out); --stdlib-url loads another standard library zip (e.g. precompiled bytecode).
 import { readFileSync, readdirSync } from "node:fs";
@@ -21,14 +22,14 @@ import { performance } from "node:perf_hooks";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 function parseArgs(argv) {
-  const args = { files: [], mounts: [], zip: null, indexURL: null, stdLibURL: null, snippet: null };
+  const args = { files: [], mounts: [], lockfile: null, indexURL: null, stdLibURL: null, snippet: null };
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     const value = () => {
       if (k + 1 >= argv.length) throw new Error(`${arg} needs a value`);
       return argv[++k];
     };
-    if (arg === "--zip") args.zip = value();
+    if (arg === "--lockfile") args.lockfile = value();
     else if (arg === "--file") {
       const spec = value();
       const eq = spec.indexOf("=");
@@ -66,10 +67,11 @@ const options = {
   stderr: (text) => process.stderr.write(text + "\n"),
 };
 if (args.stdLibURL) options.stdLibURL = resolve(args.stdLibURL);
+if (args.lockfile) options.lockFileURL = resolve(args.lockfile);
 const py = await loadPyodide(options);
 const booted = performance.now();
 
-if (args.zip) py.unpackArchive(new Uint8Array(readFileSync(args.zip)), "zip");
+if (args.lockfile) await py.loadPackage("leadup-sims", { messageCallback: () => {} });
 for (const [dest, src] of args.files) {
   py.FS.mkdirTree(dest.slice(0, dest.lastIndexOf("/")) || "/");
   py.FS.writeFile(dest, new Uint8Array(readFileSync(src)));

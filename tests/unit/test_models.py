@@ -205,6 +205,50 @@ def test_ev_map_uses_the_course_decks_legend():
         assert cls["min"] <= value and (cls["max"] is None or value < cls["max"])
 
 
+def test_the_built_in_dataset_has_one_boundary_shape_per_district_with_its_attribution():
+    data = cambridge()
+    boundaries = data.boundaries
+    ids = [feature["zone_id"] for feature in boundaries["features"]]
+    assert len(ids) == 15 and sorted(ids) == sorted(z.id for z in data.zones)
+    for feature in boundaries["features"]:
+        zone = data.zones[data.index[feature["zone_id"]]]
+        rings = [ring for polygon in feature["polygons"] for ring in polygon]
+        assert rings and all(len(ring) >= 4 and ring[0] == ring[-1] for ring in rings), feature["zone_id"]
+        lons = [p[0] for ring in rings for p in ring]
+        lats = [p[1] for ring in rings for p in ring]
+        assert min(lons) <= zone.lon <= max(lons) and min(lats) <= zone.lat <= max(lats), feature["zone_id"]
+    assert boundaries["attribution"].startswith("Contains Ordnance Survey, Office of National Statistics")
+    assert boundaries["attribution"].endswith("Any further sub-licences must retain this attribution.")
+    # The page asks its own Python for them: the same shapes, as JSON; a made-up city has none.
+    assert json.loads(api.boundaries_json()) == boundaries
+    assert json.loads(api.boundaries_json("synthetic-12")) is None
+    # They are data for maps, not for the models: the dataset's version does not depend on them.
+    again = datasets.Dataset.from_dict(dict(data.to_dict(), boundaries=None))
+    assert again.version == data.version and again.boundaries is None
+
+
+def luminance(colour):
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_every_map_has_sequential_classes_light_to_dark_that_cover_its_values():
+    for name, unit in (("commuting", "people"), ("teleworking", "trips"), ("ev_charging", "MWh")):
+        layer = api.run(name, {"telework_days": 2} if name == "teleworking" else {})["map"]
+        classes = layer["classes"]
+        assert layer["unit"] == unit and len(classes) == 5, (name, classes)
+        shades = [luminance(c["color"]) for c in classes]
+        assert shades == sorted(shades, reverse=True), (name, shades)  # light to dark: more is darker
+        assert classes[0]["min"] == 0 and classes[-1]["max"] is None
+        assert all(a["max"] == b["min"] for a, b in zip(classes, classes[1:])), (name, classes)
+        assert all(c["label"].endswith(f" {unit}") for c in classes), (name, classes)
+        for value, k in zip(layer["values"], layer["class_index"]):
+            assert classes[k]["min"] <= value and (classes[k]["max"] is None or value < classes[k]["max"])
+        assert len(set(layer["class_index"])) >= 2, (name, layer["class_index"])  # the classes tell districts apart
+
+
 def test_ev_energy_scales_with_its_inputs():
     base = api.run("ev_charging")["summary"][0]["value"]
     half = api.run("ev_charging", {"ev_share": 50})["summary"][0]["value"]

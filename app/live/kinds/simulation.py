@@ -5,7 +5,7 @@ from sims import api
 from sims.params import ParamError
 
 from ...registry import Examples
-from .. import charts
+from .. import sim_charts
 from ..errors import LiveError
 from .base import LiveKind, register
 
@@ -89,7 +89,8 @@ class SimulationRound(LiveKind):
 
     def charts(self, out, activity, results):
         if results.get("runs"):
-            runs = charts.mapped(results["runs"])
+            runs = sim_charts.mapped(results["runs"])
             if runs:
-                out.extend(charts.sim_maps(out.prefix, runs, out.look))
-            out.add("figures", "The headline figures, table by table", charts.sim_figures_chart, results)
+                breaks = getattr(api.scenario(activity.settings["scenario"]), "MAP_BREAKS", None)
+                out.extend(sim_charts.sim_maps(out.prefix, runs, out.look, breaks))
+            out.add("figures", "The headline figures, table by table", sim_charts.sim_figures_chart, results)
