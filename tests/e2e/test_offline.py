@@ -27,11 +27,11 @@ def run_check(page):
 
 
 def cached(page):
-    """Whether the page, its worker script, the sims and the Pyodide runtime are in Cache Storage."""
+    """Whether the page, its worker script, the sims lockfile and the Pyodide runtime are in Cache Storage."""
     return page.evaluate(
         """async () => {
             const root = document.getElementById("pyodide-smoke").dataset;
-            const urls = [location.href, root.workerUrl, root.simsUrl, root.indexUrl + "pyodide.asm.wasm"];
+            const urls = [location.href, root.workerUrl, root.lockfileUrl, root.indexUrl + "pyodide.asm.wasm"];
             return (await Promise.all(urls.map((url) => caches.match(url)))).every(Boolean);
         }"""
     )
