@@ -23,8 +23,8 @@ def vendor_url(package, filename):
 def pyodide_stdlib_url():
     """URL of the precompiled standard library (``vendor.PRECOMPILED_STDLIB``), or "" when it was
     not built: the page then starts Python with Pyodide's own."""
-    folder = vendor.vendor_dir() / "pyodide" / current_app.config["PYODIDE_VERSION"]
-    return vendor_url("pyodide", vendor.PRECOMPILED_STDLIB) if (folder / vendor.PRECOMPILED_STDLIB).is_file() else ""
+    present = (vendor.pyodide_dir() / vendor.PRECOMPILED_STDLIB).is_file()
+    return vendor_url("pyodide", vendor.PRECOMPILED_STDLIB) if present else ""
 
 
 def python_runtime(stock=False):

@@ -135,9 +135,9 @@ def build(sims_dir, lockfile_path):
 
 def lockfile_path():
     """The vendored Pyodide's own ``pyodide-lock.json`` (``flask assets fetch`` puts it there)."""
-    from .vendor import vendor_dir
+    from .vendor import pyodide_dir
 
-    return vendor_dir() / "pyodide" / current_app.config["PYODIDE_VERSION"] / "pyodide-lock.json"
+    return pyodide_dir() / "pyodide-lock.json"
 
 
 def current_hash():

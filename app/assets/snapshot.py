@@ -18,7 +18,6 @@ from pathlib import Path
 
 import brotli
 import click
-from flask import current_app
 
 from . import sims_package
 
@@ -36,14 +35,10 @@ def name_for(digest):
     return f"{digest}{SUFFIX}"
 
 
-def pyodide_dir():
-    from .vendor import vendor_dir
-
-    return vendor_dir() / "pyodide" / current_app.config["PYODIDE_VERSION"]
-
-
 def current_name():
     """The file name of this app's snapshot if it has been built (else ``None``)."""
+    from .vendor import pyodide_dir
+
     name = name_for(sims_package.current_hash())
     return name if (folder(pyodide_dir()) / name).is_file() else None
 
@@ -53,9 +48,13 @@ def forget(pyodide_dir):
     shutil.rmtree(folder(pyodide_dir), ignore_errors=True)
 
 
-def build(pyodide_dir, package, stdlib):
-    """Make the snapshot for ``package`` (a ``SimsPackage``) and its compressed copies; the
-    other snapshots in the folder (older models) are deleted. Returns the snapshot's path."""
+def build(pyodide_dir, package):
+    """Make the snapshot for ``package`` (a ``SimsPackage``), from the precompiled standard
+    library in ``pyodide_dir``, and its compressed copies; the other snapshots in the folder
+    (older models) are deleted. Returns the snapshot's path."""
+    from .vendor import PRECOMPILED_STDLIB
+
+    stdlib = Path(pyodide_dir) / PRECOMPILED_STDLIB
     target = folder(pyodide_dir)
     target.mkdir(parents=True, exist_ok=True)
     out = target / name_for(package.hash)
@@ -79,10 +78,10 @@ def build(pyodide_dir, package, stdlib):
     return out
 
 
-def ensure(pyodide_dir, stdlib, force=False):
+def ensure(pyodide_dir, force=False):
     """Build this app's snapshot if it is missing; returns what was done (or ``None``)."""
     package = sims_package.current()
     if not force and (folder(pyodide_dir) / f"{name_for(package.hash)}.br").is_file():
         return None
-    path = build(pyodide_dir, package, stdlib)
+    path = build(pyodide_dir, package)
     return f"a Python snapshot of sims {package.version} ({path.stat().st_size / 1e6:.1f} MB)"

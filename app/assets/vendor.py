@@ -39,6 +39,12 @@ def vendor_dir(app=None):
     return Path((app or current_app).static_folder) / "vendor"
 
 
+def pyodide_dir(app=None):
+    """The folder of the app's vendored Pyodide (its ``PYODIDE_VERSION``)."""
+    app = app or current_app
+    return vendor_dir(app) / "pyodide" / app.config["PYODIDE_VERSION"]
+
+
 def verify_integrity(data, integrity):
     """Check bytes against an npm/SRI integrity string such as ``sha512-...``."""
     algorithm, _, expected = integrity.partition("-")
@@ -111,7 +117,7 @@ def ensure_assets(app, force=False):
     if force or not (pyodide_dir / f"{PRECOMPILED_STDLIB}.br").is_file():
         precompile_stdlib(pyodide_dir)
         done.append("its standard library precompiled")
-    made = snapshot.ensure(pyodide_dir, pyodide_dir / PRECOMPILED_STDLIB, force=force)
+    made = snapshot.ensure(pyodide_dir, force=force)
     if made:
         done.append(made)
     bokeh_dir = root / "bokeh" / bokeh_version()
@@ -127,7 +133,7 @@ def make_snapshot():
     pyodide_dir = vendor_dir() / "pyodide" / PYODIDE_VERSION
     if not (pyodide_dir / PRECOMPILED_STDLIB).is_file():
         raise click.ClickException("run 'flask assets fetch' first: the snapshot needs the vendored Pyodide")
-    click.echo("Made " + snapshot.ensure(pyodide_dir, pyodide_dir / PRECOMPILED_STDLIB, force=True))
+    click.echo("Made " + snapshot.ensure(pyodide_dir, force=True))
 
 
 @assets_cli.command("fetch")

@@ -58,8 +58,7 @@ def snapshot_built():
     from app.config import TestingConfig
 
     with create_app(TestingConfig).app_context():
-        folder = snapshot.pyodide_dir()
-        snapshot.ensure(folder, folder / vendor.PRECOMPILED_STDLIB)
+        snapshot.ensure(vendor.pyodide_dir())
 
 
 def run_check(page, url="/smoke/pyodide"):

@@ -14,7 +14,7 @@ INDEX = ROOT / "static/vendor/pyodide" / vendor.PYODIDE_VERSION
 def built(app):
     """This app's snapshot, made if ``sims/`` changed since ``flask assets fetch``."""
     with app.app_context():
-        snapshot.ensure(INDEX, INDEX / vendor.PRECOMPILED_STDLIB)
+        snapshot.ensure(INDEX)
         return INDEX / snapshot.FOLDER / snapshot.name_for(sims_package.current_hash())
 
 
