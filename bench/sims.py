@@ -15,9 +15,10 @@ pages   Headless Chromium against gunicorn serving a copy of the course with six
           ``/smoke/pyodide?start=stock``, a stock Pyodide start (its own standard library, no
           snapshot) in the same worker, installing the sims wheel and running a three-zone
           check (clicked as soon as the page has parsed; timed to ``data-state=ok`` by a
-          MutationObserver). The network is throttled (``--network`` Mbit/s, DevTools
-          emulation) so that a first visit pays for its download as it would anywhere but
-          127.0.0.1; the bytes received up to the first result are counted (DevTools);
+          MutationObserver). The network is throttled (``--network`` Mbit/s, through the
+          proxy in ``bench/throttle.py``, which the workers' downloads pass too) so that a
+          first visit pays for its download as it would anywhere but 127.0.0.1; the bytes
+          received up to the first result are counted there;
         - slider to redraw: keyboard changes on range inputs (``data-last-redraw-ms``).
 stdlib  (only when asked) An experiment: Node start-up with standard-library zips whose
         bytecode Pyodide compiled itself (``tests/pyodide/precompile_stdlib.py``).
@@ -37,12 +38,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import bench_env, prepare, serving  # noqa: E402
+from bench.throttle import ThrottledProxy  # noqa: E402
 
 RUNNER = ROOT / "tests" / "pyodide" / "run_in_pyodide.mjs"
 HARNESS = ROOT / "tests" / "pyodide" / "harness.py"
@@ -269,9 +272,9 @@ document.addEventListener("DOMContentLoaded", () => {
 class Browser:
     """Chromium profiles (persistent, so the HTTP cache and service worker survive a visit)."""
 
-    def __init__(self, playwright, base_url, folder, network_mbit=None):
-        self.playwright, self.base_url, self.folder = playwright, base_url, folder
-        self.network_mbit = network_mbit
+    def __init__(self, playwright, proxy, folder):
+        self.playwright, self.proxy, self.folder = playwright, proxy, folder
+        self.base_url = proxy.url
 
     def profile(self):
         from playwright.sync_api import expect
@@ -290,26 +293,8 @@ class Browser:
         form.get_by_label("Password", exact=True).fill(PASSWORD)
         form.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        session = context.new_cdp_session(page)
-        session.send("Network.enable")
-        page.received = Received(session)
-        if self.network_mbit:
-            # Throttle as a real network would (DevTools emulation; what comes from a cache is not slowed).
-            session.send("Network.emulateNetworkConditions", {
-                "offline": False, "latency": NETWORK_LATENCY_MS,
-                "downloadThroughput": self.network_mbit * 125_000, "uploadThroughput": self.network_mbit * 125_000})
+        page.proxy = self.proxy
         return context, page
-
-
-class Received:
-    """Bytes received over the network (compressed, headers included; the worker's too), from DevTools."""
-
-    def __init__(self, session):
-        self.bytes = 0
-        session.on("Network.loadingFinished", self.add)
-
-    def add(self, event):
-        self.bytes += event.get("encodedDataLength", 0)
 
 
 KEPT_SNAPSHOT = """async () => {
@@ -341,12 +326,12 @@ def visit_floor(page):
     """``{"total": ms to data-state=ok, "boot": the worker's own start-up ms}``."""
     from playwright.sync_api import expect
 
-    before = page.received.bytes
+    before = page.proxy.received
     page.goto(FLOOR)
     root = page.locator("#pyodide-smoke")
     expect(root).to_have_attribute("data-bench-done-ms", _ANY_NUMBER)
     return {"total": number(root, "data-bench-done-ms"), "boot": number(root, "data-boot-ms"),
-            "start": root.get_attribute("data-python-start"), "bytes": page.received.bytes - before}
+            "start": root.get_attribute("data-python-start"), "bytes": page.proxy.received - before}
 
 
 def simulations(page):
@@ -377,9 +362,9 @@ def wait_ready(page):
 
 
 def visit_simulation(page, path):
-    before = page.received.bytes
+    before = page.proxy.received
     page.goto(path)
-    return {**wait_ready(page), "bytes": page.received.bytes - before}
+    return {**wait_ready(page), "bytes": page.proxy.received - before}
 
 
 def bench_startup(browser, repeats, warm_visits=2):
@@ -469,9 +454,13 @@ def bench_pages(folder, repeats, changes, network_mbit):
     env = bench_env(f"sqlite:///{folder / 'bench.sqlite'}", LOGIN_RATE_LIMIT="1000 per minute", COURSE_DIR=course)
     prepare(env, seed=True)
     with serving(env, folder / "gunicorn.log", workers=2, threads=4) as server, sync_playwright() as playwright:
-        startup = bench_startup(Browser(playwright, server.url, folder, network_mbit or None), repeats)
-        redraws = bench_redraws(Browser(playwright, server.url, folder), changes)
-        interrupts = bench_interrupt(Browser(playwright, server.url, folder))
+        address = urlsplit(server.url)
+        # start-up over a slow link (or a fast one with --network 0); the rest at full speed
+        with ThrottledProxy(address.hostname, address.port, network_mbit or 100_000, NETWORK_LATENCY_MS if network_mbit else 0) as proxy:
+            startup = bench_startup(Browser(playwright, proxy, folder), repeats)
+        with ThrottledProxy(address.hostname, address.port, 100_000, 0) as proxy:
+            redraws = bench_redraws(Browser(playwright, proxy, folder), changes)
+            interrupts = bench_interrupt(Browser(playwright, proxy, folder))
     return {"startup": startup, "redraws": redraws, "interrupts": interrupts, "network_mbit": network_mbit}
 
 

@@ -177,11 +177,27 @@ def run_python(env, *args, timeout=300):
         raise ServerError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
 
+# ``flask db upgrade`` and ``flask demo seed`` in one process: the second app reuses what the
+# first loaded (the course), where two ``flask`` processes would each start from nothing.
+PREPARE = """
+import os, sys, traceback
+from app import create_app
+
+for env_name, args in ((os.environ.get("LEADUP_ENV", "development"), ["db", "upgrade"]),
+                       *((("development", ["demo", "seed"]),) if sys.argv[1] == "seed" else ())):
+    os.environ["LEADUP_ENV"] = env_name
+    result = create_app().test_cli_runner().invoke(args=args)
+    sys.stdout.write(result.output)
+    if result.exit_code:
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            traceback.print_exception(result.exception)
+        sys.exit(f"flask {' '.join(args)} failed ({result.exit_code})")
+"""
+
+
 def prepare_database(env, seed=True):
     """``flask db upgrade``, then ``flask demo seed`` (as development: the seed refuses production)."""
-    run_python(env, "-m", "flask", "db", "upgrade")
-    if seed:
-        run_python(dict(env, LEADUP_ENV="development"), "-m", "flask", "demo", "seed")
+    run_python(env, "-c", PREPARE, "seed" if seed else "no-seed")
 
 
 class Server:

@@ -28,11 +28,13 @@ const py = await loadPyodide({
 // Into site-packages, where loadPackage puts it, so the modules' paths stay true after a restore.
 const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
 py.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
-// What every simulation page needs before its first run; no model is run, so no model cache
-// is warm (a warm start would change the last bits of a balanced model's numbers).
+// What every simulation page needs before its first run (the built-in data, and the districts'
+// boundaries as the JSON the map asks for); no model is run, so no model cache is warm (a warm
+// start would change the last bits of a balanced model's numbers).
 py.runPython(`
 import json, csv, io, random, statistics
 import sims, sims.api, sims.results, sims.dataset, sims.commuting, sims.teleworking, sims.ev_charging
 sims.dataset.cambridge()
+sims.api.boundaries_json()
 `);
 writeFileSync(out, py.makeMemorySnapshot());

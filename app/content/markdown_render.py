@@ -11,6 +11,8 @@ word its key, and the lines in between are YAML passed to the type.
 """
 import posixpath
 import re
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import markdown
@@ -115,14 +117,58 @@ def _is_relative(url):
     return not parts.scheme and not parts.netloc
 
 
-def render(text, resolve_link=lambda h: h, resolve_asset=lambda s: s):
-    """Render Markdown to HTML, rewriting relative links and image sources."""
+_RENDERED = OrderedDict()  # text -> (html, ((kind, argument, answer), ...)), oldest first
+RENDERED_KEPT = 4096  # texts; a course has a few hundred
+_RENDERED_LOCK = threading.Lock()  # a reload in the background while pages render docs
+
+
+def _markdown(text, resolve_link, resolve_asset):
     md = markdown.Markdown(
         extensions=EXTENSIONS + [_LinkExtension(resolve_link, resolve_asset)],
         extension_configs={"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}},
         output_format="html",
     )
     return md.convert(text)
+
+
+def render(text, resolve_link=lambda h: h, resolve_asset=lambda s: s):
+    """Render Markdown to HTML, rewriting relative links and image sources.
+
+    Rendering is most of a course load, so a text rendered before is not rendered again when
+    the resolvers give the same answers for its links and images as then: they are asked again,
+    in the same order (so the problems they record are recorded again), and the HTML is
+    reused. A reload after one file changed, or a copy of a course, renders only what differs."""
+    with _RENDERED_LOCK:
+        kept = _RENDERED.get(text)
+    if kept is not None:
+        html, calls = kept
+        resolvers = {"link": resolve_link, "asset": resolve_asset}
+        answers = [resolvers[kind](argument) for kind, argument, _ in calls]
+        if answers == [answer for _, _, answer in calls]:
+            return html
+        # Other answers (a unit moved, an image added): render again with them, asking no twice.
+        known = {(kind, argument): answer for (kind, argument, _), answer in zip(calls, answers)}
+        resolve_link = _asked_once("link", resolve_link, known)
+        resolve_asset = _asked_once("asset", resolve_asset, known)
+    calls = []
+
+    def recorded(kind, resolve):
+        def answer(argument):
+            result = resolve(argument)
+            calls.append((kind, argument, result))
+            return result
+        return answer
+
+    html = _markdown(text, recorded("link", resolve_link), recorded("asset", resolve_asset))
+    with _RENDERED_LOCK:
+        _RENDERED[text] = (html, tuple(calls))
+        while len(_RENDERED) > RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    return html
+
+
+def _asked_once(kind, resolve, known):
+    return lambda argument: known[(kind, argument)] if (kind, argument) in known else resolve(argument)
 
 
 def split_segments(html, refs):

@@ -54,7 +54,7 @@ async function restore(loadPyodide, options, config) {
   const snapshot = config.stdlibURL ? await savedSnapshot(config.snapshotURL) : null;
   if (!snapshot) return null;
   try {
-    const [py, wheel] = await Promise.all([loadPyodide({ ...options, _loadSnapshot: snapshot }), fetchWheel(config.lockfileURL)]);
+    const [py, wheel] = await Promise.all([loadPyodide({ ...options, _loadSnapshot: snapshot.bytes }), fetchWheel(config.lockfileURL)]);
     postMessage({ type: "status", step: 2, text: "Loading the course simulations…" });
     py.runPython("import random; random.seed()"); // not the state saved with the snapshot
     py.unpackArchive(wheel, "wheel", { extractDir: py.runPython("import sysconfig; sysconfig.get_path('purelib')") });
@@ -162,6 +162,7 @@ self.onmessage = async (event) => {
   const started = performance.now();
   try {
     let result;
+    if (type !== "init" && booting) await booting.catch(() => {}); // asked for while Python starts
     if (type === "init") {
       booting = booting || boot(event.data.config);
       const { ms, start } = await booting;

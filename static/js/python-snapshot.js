@@ -11,12 +11,13 @@ function available(url) {
   return Boolean(url) && typeof caches !== "undefined";
 }
 
-// The saved snapshot for `url` as bytes, or null.
+// The saved snapshot for `url`, or null: {bytes}, a promise of its bytes, so that reading
+// them overlaps with Pyodide loading its own files (loadPyodide awaits _loadSnapshot).
 export async function savedSnapshot(url) {
   if (!available(url)) return null;
   try {
     const response = await (await caches.open(CACHE)).match(url);
-    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    return response ? { bytes: response.arrayBuffer().then((buffer) => new Uint8Array(buffer)) } : null;
   } catch {
     return null;
   }

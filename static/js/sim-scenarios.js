@@ -2,16 +2,10 @@
 // figures agree), list and load saved ones, compare two side by side, copy a link with the
 // current assumptions, and download the results as CSV (made by sims.results.to_csv in Pyodide).
 import { BarChart, formatNumber } from "./sim-plots.js";
+import { text } from "./lib/dom.js";
 import { request } from "./lib/http.js";
 
 const MAX_LISTED = 10; // the newest; "All your saved scenarios" links to the rest
-
-export function text(tag, content, className) {
-  const element = document.createElement(tag);
-  element.textContent = content;
-  if (className) element.className = className;
-  return element;
-}
 
 // The answer's JSON; throws with the server's reason (lib/http.js says it in one sentence).
 async function json(url, options = {}) {

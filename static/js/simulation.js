@@ -6,24 +6,35 @@
 // first headline figure).
 import { registerOfflineCache } from "./offline.js";
 import { PythonRunner } from "./python-runner.js";
-import { ZoneMap, builtInBoundaries } from "./sim-map.js";
-import { BarChart, formatNumber, loadBokeh } from "./sim-plots.js";
-import { Scenarios, text as cell } from "./sim-scenarios.js";
+import { text as cell } from "./lib/dom.js";
+import { builtInBoundaries } from "./sim-map.js";
+import { loadBokeh } from "./sim-plots.js";
+import { ResultView } from "./sim-results.js";
+import { Scenarios } from "./sim-scenarios.js";
 import { Stage } from "./sim-stage.js";
 
 const DEBOUNCE_MS = 50;
 const STOP_AFTER_MS = 300; // a run still going after this long offers its Stop button
+const WORKER_START_WAIT_MS = 1000; // BokehJS loads once the worker is running, or after this
 const BOOT_STEPS = 4; // download Python, load sims, draw the first result (+1 when done)
 
 let sharedRunner = null;
 const statusListeners = new Set();
 
+// The page's one runner; `running` resolves once its worker has started (its first status), so
+// BokehJS, which keeps the page's thread busy while it loads, does not hold up the worker's start.
 function runnerFor(root) {
   if (!sharedRunner) {
+    let running;
+    const started = new Promise((resolve) => { running = resolve; });
     sharedRunner = PythonRunner.fromElement(root, {
-      onStatus: (text, data) => statusListeners.forEach((listen) => listen(text, data)),
+      onStatus: (text, data) => {
+        running();
+        statusListeners.forEach((listen) => listen(text, data));
+      },
     });
     sharedRunner.ready = sharedRunner.start();
+    sharedRunner.running = Promise.race([started, new Promise((resolve) => setTimeout(resolve, WORKER_START_WAIT_MS))]);
   }
   return sharedRunner;
 }
@@ -37,15 +48,6 @@ function missingFeature() {
   return null;
 }
 
-// "+337,413 (+54.8%)", "−0.5 (−3.1%)" or "no change", against the baseline.
-function describeChange(value, baseline) {
-  const change = value - baseline;
-  if (Math.abs(change) < 1e-9) return "no change";
-  const sign = change > 0 ? "+" : "−";
-  const pct = baseline ? ` (${sign}${formatNumber(Math.abs((100 * change) / baseline), 1)}%)` : "";
-  return `${sign}${formatNumber(Math.abs(change))}${pct}`;
-}
-
 class Simulation {
   constructor(root) {
     this.root = root;
@@ -57,9 +59,7 @@ class Simulation {
     this.progress = document.getElementById(`${this.id}-progress`);
     this.error = document.getElementById(`${this.id}-error`);
     this.citySelect = document.getElementById(`${this.id}-city`);
-    this.mapElement = document.getElementById(`${this.id}-map`);
-    this.numbers = root.querySelector("details.sim-numbers");
-    this.numbers.addEventListener("toggle", () => { if (this.numbers.open && this.table) this.drawTable(this.table); });
+    this.view = new ResultView(root);
     this.runs = 0;
     this.accepting = false; // until Python has started: the first run reads the controls as they are then
     this.busy = false;
@@ -71,13 +71,7 @@ class Simulation {
     this.result = null;
     this.dataset = null; // what the worker is told: null, "synthetic-300" or {key}
     this.boundaries = null;
-    this.stage = new Stage(root, () => this.relayout());
-  }
-
-  // After the wide stage opens or closes: the map again, from the last result (no Python run).
-  relayout() {
-    if (this.map && this.result) return this.map.draw(this.result, this.boundaries);
-    return null;
+    this.stage = new Stage(root, () => this.view.relayout());
   }
 
   element(suffix) {
@@ -89,11 +83,13 @@ class Simulation {
     if (missing) return this.fail(`${missing} Try a recent version of Firefox, Chrome, Edge or Safari.`);
     this.setStatus("Starting Python in your browser…", 0);
     statusListeners.add((text, data) => this.root.dataset.state === "loading" && this.setStatus(text, data.step));
-    this.bindControls();
     this.runner = runnerFor(this.root);
+    if (this.builtInCity(this.citySelect.value)) builtInBoundaries(this.runner); // asked for now, answered once Python is up
+    this.bindControls();
     this.scenarios = new Scenarios(this);
     try {
-      const [, boot] = await Promise.all([loadBokeh(this.root.dataset.bokehUrl), this.runner.ready]);
+      const bokeh = this.runner.running.then(() => loadBokeh(this.root.dataset.bokehUrl));
+      const [, boot] = await Promise.all([bokeh, this.runner.ready]);
       this.bootMs = boot.ms;
       this.runnerVersion = boot.result.version;
       this.root.dataset.pythonStart = boot.result.start;
@@ -209,7 +205,7 @@ class Simulation {
     const city = this.config.cities.find((c) => c.value === value) || this.config.cities[0];
     this.cityValue = city.value;
     if (!city.url) {
-      const builtIn = city.value === "cambridge-2011";
+      const builtIn = this.builtInCity(city.value);
       this.dataset = builtIn ? null : city.value;
       this.boundaries = builtIn ? await builtInBoundaries(this.runner) : null;
       return;
@@ -221,6 +217,10 @@ class Simulation {
     this.boundaries = data.boundaries || null;
     await this.runner.addDataset(city.value, text);
     this.dataset = { key: city.value };
+  }
+
+  builtInCity(value) {
+    return value === "cambridge-2011";
   }
 
   job(started) {
@@ -278,7 +278,7 @@ class Simulation {
     this.error.hidden = true;
     const answered = performance.now();
     this.root.dataset.lastRunMs = String(Math.round(answered - asked));
-    await this.draw(result);
+    await this.view.draw(result, this.boundaries, this.runnerVersion);
     this.root.dataset.lastDrawMs = String(Math.round(performance.now() - answered));
     await new Promise((resolve) => requestAnimationFrame(() => resolve())); // Bokeh paints in this frame
     const now = performance.now();
@@ -312,88 +312,6 @@ class Simulation {
     this.setStatus("The last change could not be shown; the results below are from the previous run.");
   }
 
-  // --- drawing --------------------------------------------------------------------------
-  async draw(result) {
-    this.drawFigures(result.summary);
-    if (!this.map) {
-      this.map = new ZoneMap(this.mapElement, {
-        legend: this.element("legend"), key: this.element("map-key"), credit: this.element("map-credit"),
-        details: this.element("map-details"), table: this.element("map-table"), flows: this.element("map-flows"),
-      });
-    }
-    this.element("map-title").textContent = result.map.title;
-    await this.map.draw(result, this.boundaries);
-    this.mapElement.dataset.result = String(result.summary[0] ? result.summary[0].value : "");
-    await this.drawCharts(result.charts);
-    this.table = result.table;
-    if (this.numbers.open) this.drawTable(result.table); // else drawn when opened: 300 zones are many cells
-    this.element("notes").replaceChildren(...result.notes.map((note) => cell("li", note)));
-    this.element("versions").textContent =
-      `Model: ${result.model_version}. Data: ${result.data_version}. `
-      + `Run in your browser with Python ${this.runnerVersion || "(Pyodide)"}.`;
-    this.element("attribution").textContent = `Data: ${result.dataset.name}. ${result.dataset.attribution}`.trim();
-  }
-
-  // Units go with the figure's name and the change sits under the value, so the table is
-  // three narrow columns that fit a phone.
-  drawFigures(summary) {
-    const rows = summary.map((item) => {
-      const row = document.createElement("tr");
-      const name = cell("th", item.label);
-      name.scope = "row";
-      if (item.unit) name.append(" ", cell("span", `(${item.unit})`, "sim-unit"));
-      const value = cell("td", formatNumber(item.value), "num");
-      const hasBaseline = item.baseline !== null && item.baseline !== undefined;
-      if (hasBaseline) value.append(cell("span", describeChange(item.value, item.baseline), "sim-change"));
-      row.append(name, value, cell("td", hasBaseline ? formatNumber(item.baseline) : "—", "num"));
-      return row;
-    });
-    this.element("figures").tBodies[0].replaceChildren(...rows);
-  }
-
-  async drawCharts(charts) {
-    const holder = this.element("charts");
-    if (!this.charts || this.charts.length !== charts.length) {
-      holder.replaceChildren();
-      this.charts = charts.map((chart, i) => {
-        const figure = document.createElement("figure");
-        figure.className = "sim-figure";
-        const caption = cell("figcaption", chart.title, "sim-plot-title");
-        caption.id = `${this.id}-chart-${i}-title`;
-        const legend = document.createElement("div");
-        legend.className = "sim-legend";
-        const plot = document.createElement("div");
-        plot.className = "sim-plot";
-        const note = cell("p", "", "small muted");
-        figure.append(caption, legend, plot, note);
-        holder.append(figure);
-        return { plot: new BarChart(plot, legend), caption, note };
-      });
-    }
-    await Promise.all(charts.map(async (chart, i) => {
-      const view = this.charts[i];
-      view.caption.textContent = `${chart.title} (${chart.unit})`;
-      await view.plot.draw(chart);
-      view.note.textContent = view.plot.noteText;
-      view.note.hidden = !view.plot.noteText;
-    }));
-  }
-
-  drawTable(table) {
-    const element = this.element("table");
-    const head = document.createElement("tr");
-    head.append(...table.columns.map((c) => {
-      const th = cell("th", c.unit ? `${c.label} (${c.unit})` : c.label);
-      th.scope = "col";
-      return th;
-    }));
-    element.tHead.replaceChildren(head);
-    element.tBodies[0].replaceChildren(...table.rows.map((values) => {
-      const row = document.createElement("tr");
-      row.append(...values.map((v) => (typeof v === "number" ? cell("td", formatNumber(v), "num") : cell("td", String(v)))));
-      return row;
-    }));
-  }
 }
 
 function boot() {

@@ -103,8 +103,10 @@ class Contexts:
         self.server = server
         self.opened = []
 
-    def new(self, user=None, bypass_csp=False, viewport=None, service_workers="block", **options):
-        """A new context; ``service_workers="allow"`` lets pages register service workers."""
+    def new(self, user=None, bypass_csp=False, viewport=None, service_workers="block", python_snapshot=False, **options):
+        """A new context; ``service_workers="allow"`` lets pages register service workers;
+        ``python_snapshot``: the Python snapshot is already kept, as after a first visit, so its
+        simulation pages start Python in about a second (``keep_python_snapshot``)."""
         context = self.browser.new_context(
             base_url=self.server.url,
             bypass_csp=bypass_csp,
@@ -114,11 +116,13 @@ class Contexts:
             **options,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        self.opened.append(context)
+        if python_snapshot:
+            keep_python_snapshot(context)  # before the watching starts: it is not the test's page
         context.requests = []
         context.console_errors = []
         context.on("request", lambda request: context.requests.append(request.url))
         context.on("page", lambda page: self._watch(context, page))
-        self.opened.append(context)
         if user:
             page = context.new_page()
             sign_in(page, user)
@@ -141,6 +145,37 @@ class Contexts:
                 context.close()
             except Exception:  # the browser may already be gone at the end of the session
                 pass
+
+
+@functools.cache
+def python_snapshot_url():
+    """The address of the Python snapshot pages are offered (as the server's pages give it)."""
+    from app import create_app
+    from app.assets.routes import python_runtime
+    from app.config import TestingConfig
+
+    app = create_app(TestingConfig)
+    with app.test_request_context():
+        url = python_runtime()["data-snapshot-url"]
+    assert url, "no Python snapshot was built: run 'flask assets fetch'"
+    return url
+
+
+KEEP_SNAPSHOT = """async (url) => {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the snapshot answered ${response.status}`);
+  await (await caches.open("python-snapshot")).put(new URL(url, location.href).href, response);
+}"""
+
+
+def keep_python_snapshot(context):
+    """Put the Python snapshot in the context's Cache Storage, where the worker keeps it after a
+    first visit (static/js/python-snapshot.js): the tests whose subject is not Python's start
+    do not each pay for a fresh one. Tests of the first visit and of caching do not use it."""
+    page = context.new_page()
+    page.goto("/healthz")
+    page.evaluate(KEEP_SNAPSHOT, python_snapshot_url())
+    page.close()
 
 
 @pytest.fixture
@@ -290,14 +325,15 @@ def storage_states(browser, server):
 @pytest.fixture(scope="module")
 def warm(browser, server, storage_states):
     """``warm(user)``: one signed-in context per test module and user, kept for the module, so the
-    Pyodide pages of a module share its cache (Pyodide, its library, BokehJS) and sign-in. Tests
+    Pyodide pages of a module share its cache (Pyodide, its library, BokehJS, the kept Python
+    snapshot) and sign-in. Tests
     about sign-in, caching, failures or the CSP keep fresh contexts (``contexts``)."""
     made = Contexts(browser, server)
     by_user = {}
 
     def context(user):
         if user not in by_user:
-            by_user[user] = made.new(storage_state=storage_states(user))
+            by_user[user] = made.new(storage_state=storage_states(user), python_snapshot=True)
         return by_user[user]
 
     yield context
@@ -328,6 +364,7 @@ class AxeScans:
         self.found = []
 
     def scan(self, page, name):
+        page.wait_for_load_state("load")  # a click may have started a navigation
         page.add_script_tag(content=self.source)  # the page's context must bypass the CSP
         result = page.evaluate(RUN_AXE, WCAG_TAGS)
         assert result["passes"] > 0, f"axe ran no checks on {name}"

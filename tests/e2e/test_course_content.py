@@ -27,13 +27,14 @@ COMPETENCY_UNIT = next(u for u in COURSE.units for a in u.activities
 
 def test_every_embedded_simulation_runs_in_the_browser(contexts):
     assert len(SIM_UNITS) >= 10
-    page = contexts.page(user=TUTOR)
+    page = contexts.page(user=TUTOR, python_snapshot=True)
     for url, unit in SIM_UNITS:
         page.goto(url)
         keys = [a.key for a in unit.activities if a.type_name == "simulation"]
         for key in keys:
             root = page.locator(f"#activity-simulation-{key}")
             expect(root, f"{url}: {key}").to_have_attribute("data-state", "ready", timeout=BOOT_MS)
+            expect(root, f"{url}: {key}").to_have_attribute("data-python-start", "snapshot")
             expect(page.locator(f"#activity-simulation-{key}-map canvas").first, f"{url}: {key}").to_be_visible()
     assert not [e for e in page.context.console_errors if "Content Security Policy" in e]
 

@@ -44,7 +44,7 @@ pytestmark = pytest.mark.e2e
 
 def test_student_works_through_the_solo_exercise_on_a_phone_and_a_tutor_grades_it(
         contexts, urls, screenshot_dir):
-    context = contexts.new(user=AMIRA, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = contexts.new(python_snapshot=True, user=AMIRA, viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(EV_UNIT)
     card = page.locator(EV_CARD)
@@ -77,7 +77,7 @@ def test_student_works_through_the_solo_exercise_on_a_phone_and_a_tutor_grades_i
     expect(fields_status(page)).to_contain_text("Saved at", timeout=10_000)
     kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('leadup-delib-'))")
     assert not kept, f"the saved answer is still kept on the device: {kept}"
-    other = contexts.new(user=AMIRA).new_page()  # another device: the server has it
+    other = contexts.new(python_snapshot=True, user=AMIRA).new_page()  # another device: the server has it
     other.goto(page.url)
     expect(other.get_by_label("How would you know it worked?")).to_have_value(success)
     other.context.close()
@@ -272,8 +272,8 @@ def test_student_works_through_the_solo_exercise_on_a_phone_and_a_tutor_grades_i
 # -- 3: two browsers, one group attempt ---------------------------------------------------------
 
 def test_group_members_see_each_others_changes_without_reloading(contexts):
-    amira = contexts.new(user=AMIRA, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    ben = contexts.new(user=BEN).new_page()
+    amira = contexts.new(python_snapshot=True, user=AMIRA, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    ben = contexts.new(python_snapshot=True, user=BEN).new_page()
     attempt = open_attempt(amira, JUNCTION_UNIT, JUNCTION_CARD)
     assert open_attempt(ben, JUNCTION_UNIT, JUNCTION_CARD) == attempt, "Amira and Ben should share one attempt"
     expect(amira.locator("main")).to_contain_text("Your group:")
@@ -345,7 +345,7 @@ def test_group_members_see_each_others_changes_without_reloading(contexts):
 def test_deliberation_pages_pass_axe(contexts, axe_source):
     cohort = fresh_cohort(contexts, count=2)
     (_, first_email), (_, second_email) = cohort.students
-    student = contexts.new(user=first_email, bypass_csp=True).new_page()
+    student = contexts.new(python_snapshot=True, user=first_email, bypass_csp=True).new_page()
     student.axe_source = axe_source
     found = []
     attempt = open_attempt(student, JUNCTION_UNIT, JUNCTION_CARD)
@@ -354,7 +354,7 @@ def test_deliberation_pages_pass_axe(contexts, axe_source):
     fill_group_exercise(student, attempt)
     # Votes and a statement on the opinion map, by both members.
     open_stage(student, attempt, "opinions")
-    second = contexts.new(user=second_email).new_page()
+    second = contexts.new(python_snapshot=True, user=second_email).new_page()
     open_attempt(second, JUNCTION_UNIT, JUNCTION_CARD)
     open_stage(second, attempt, "opinions")
     for page, votes in ((student, ("Agree", "Disagree", "Pass")), (second, ("Agree", "Agree", "Disagree"))):

@@ -73,8 +73,8 @@ def assert_inert(page, where, texts=()):
 def test_no_payload_runs_anywhere_deliberation_text_is_shown(contexts):
     cohort = fresh_cohort(contexts, count=2)
     (_, first), (_, second) = cohort.students
-    a = watch(contexts.new(user=first, bypass_csp=True).new_page())
-    b = watch(contexts.new(user=second, bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True).new_page())
+    a = watch(contexts.new(python_snapshot=True, user=first, bypass_csp=True).new_page())
+    b = watch(contexts.new(python_snapshot=True, user=second, bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True).new_page())
     attempt = open_attempt(a, JUNCTION_UNIT, JUNCTION_CARD)
     assert open_attempt(b, JUNCTION_UNIT, JUNCTION_CARD) == attempt
     attempt_id = attempt.rsplit("/", 1)[-1]

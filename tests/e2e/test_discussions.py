@@ -144,6 +144,7 @@ def test_discussion_pages_pass_axe(contexts, storage_states, axe):
     expect(student.locator("article.discussion-post", has_text="A first reply")).to_be_visible()
     scan(student, "a topic with a reply (student, phone)")
     student.locator("article.discussion-post", has_text="A first reply").get_by_role("link", name=re.compile("^Edit")).click()
+    expect(student.get_by_role("button", name="Save changes")).to_be_visible()
     scan(student, "the edit form")
 
     tutor = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()

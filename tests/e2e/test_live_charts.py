@@ -88,6 +88,16 @@ def bars_of(page, chart_id):
     return page.evaluate(BARS_OF, chart_id)
 
 
+def side_by_side(maps, count, seconds=10):
+    """The maps' boxes once all are laid out (a live update may be redrawing one just now)."""
+    for _ in range(seconds * 10):
+        boxes = [maps.nth(i).bounding_box() for i in range(count)]
+        if all(boxes):
+            return boxes
+        maps.page.wait_for_timeout(100)
+    raise AssertionError(f"the {count} maps were not all shown: {boxes}")
+
+
 def test_the_projector_charts_a_board_a_poll_and_a_simulation_round(contexts, screenshot_dir):
     tutor = contexts.page(user=TUTOR)
     live = start_session(tutor, unique("Charts workshop"), 3, "What would you change first?", "One idea per note.")
@@ -177,7 +187,7 @@ def test_the_projector_charts_a_board_a_poll_and_a_simulation_round(contexts, sc
     expect(projector.locator(".live-map-credit")).to_be_visible()
     expect(projector.locator(".live-map-credit")).to_contain_text("Contains Ordnance Survey, Office of National Statistics")
     expect(projector.locator(".live-sim-compare")).to_be_visible()  # the settings stay in sight
-    boxes = [maps.nth(i).bounding_box() for i in range(3)]
+    boxes = side_by_side(maps, 3)
     assert len({round(b["y"]) for b in boxes}) == 1, f"the maps are not side by side: {boxes}"
     assert len({round(b["width"]) for b in boxes}) == 1, boxes
     projector.screenshot(path=str(screenshot_dir / "live-charts-simulation.png"))

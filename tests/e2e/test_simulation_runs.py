@@ -7,14 +7,14 @@ that appends a wrapper to the real ``pyodide-worker.js``); everything else is th
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import AMIRA, sign_in
+from .conftest import AMIRA, assert_csp_blocked_nothing
 
 pytestmark = pytest.mark.e2e
 
 UNIT = "/modules/m2-responsible-technologies/city-digital-twins"
 ROOT = "#activity-simulation-commuting-demand"
 BOOT_MS = 90_000
-SLOW_S = 4
+SLOW_S = 3
 SLOWER = f"""
 const realSimulate = simulate;
 simulate = (message) => {{
@@ -30,10 +30,12 @@ def slow_worker(route):
 
 
 @pytest.fixture
-def slow_page(page):
+def slow_page(contexts):
+    """Signed in, with the Python snapshot kept (these tests are about runs, not start-up)."""
+    page = contexts.page(user=AMIRA, python_snapshot=True)
     page.route("**/static/js/pyodide-worker.js", slow_worker)
-    sign_in(page, AMIRA)
-    return page
+    yield page
+    assert_csp_blocked_nothing(page.context)
 
 
 def test_the_reader_stops_a_long_run_and_the_next_change_runs_again(slow_page):
