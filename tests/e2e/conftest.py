@@ -1,4 +1,4 @@
-"""Browser tests: one real LeadUP server for the session, headless Chromium, a fresh context per test.
+"""Browser tests: one real LeadUP server for the session, headless Chromium, fresh contexts per test.
 
 The server runs in a subprocess (``python -m flask run``) on a free port of 127.0.0.1, with its
 SQLite database in a temporary directory, migrated with ``flask db upgrade`` and filled with
@@ -91,6 +91,9 @@ def browser():
         browser.close()
 
 
+SIGNED_IN = {}  # (server address, e-mail) -> the cookies of a sign-in, for later contexts of that user
+
+
 class Contexts:
     """Makes browser contexts for one test and closes them afterwards.
 
@@ -124,10 +127,21 @@ class Contexts:
         context.on("request", lambda request: context.requests.append(request.url))
         context.on("page", lambda page: self._watch(context, page))
         if user:
-            page = context.new_page()
-            sign_in(page, user)
-            page.close()
+            self._sign_in(context, user)
         return context
+
+    def _sign_in(self, context, user):
+        """Sign ``user`` in through the form once per server, and give later contexts the cookies
+        that sign-in left (``SIGNED_IN``): a context's sign-in is not its test's subject (the tests
+        of signing in use ``sign_in`` on their own page)."""
+        key = (self.server.url, user)
+        if key in SIGNED_IN:
+            context.add_cookies(SIGNED_IN[key])
+            return
+        page = context.new_page()
+        sign_in(page, user)
+        page.close()
+        SIGNED_IN[key] = context.cookies()
 
     def page(self, user=None, **options):
         context = self.new(user=user, **options)
