@@ -319,25 +319,8 @@ def resolve(path, urls):
     return path if path.startswith("/") else getattr(urls, path)
 
 
-@pytest.fixture(scope="session")
-def storage_states(browser, server):
-    """Signed-in cookies per user, made once, so page-type tests need not sign in each time."""
-    states = {}
-    made = Contexts(browser, server)
-
-    def state(user):
-        if user is None:
-            return None
-        if user not in states:
-            states[user] = made.new(user=user).storage_state()
-        return states[user]
-
-    yield state
-    made.close()
-
-
 @pytest.fixture(scope="module")
-def warm(browser, server, storage_states):
+def warm(browser, server):
     """``warm(user)``: one signed-in context per test module and user, kept for the module, so the
     Pyodide pages of a module share its cache (Pyodide, its library, BokehJS, the kept Python
     snapshot) and sign-in. Tests
@@ -347,7 +330,7 @@ def warm(browser, server, storage_states):
 
     def context(user):
         if user not in by_user:
-            by_user[user] = made.new(storage_state=storage_states(user), python_snapshot=True)
+            by_user[user] = made.new(user=user, python_snapshot=True)
         return by_user[user]
 
     yield context

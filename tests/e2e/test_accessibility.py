@@ -10,9 +10,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("name,user,path,status", PAGE_TYPES, ids=[p[0] for p in PAGE_TYPES])
-def test_axe_finds_no_wcag_violations(name, user, path, status, contexts, storage_states, urls, axe_source):
+def test_axe_finds_no_wcag_violations(name, user, path, status, contexts, urls, axe_source):
     # axe must be injected, which the site's CSP forbids: this context alone bypasses the CSP.
-    context = contexts.new(bypass_csp=True, storage_state=storage_states(user))
+    context = contexts.new(bypass_csp=True, user=user)
     page = context.new_page()
     response = page.goto(resolve(path, urls))
     assert response.status == status, f"{name}: expected {status}, got {response.status}"
@@ -24,9 +24,9 @@ def test_axe_finds_no_wcag_violations(name, user, path, status, contexts, storag
 
 
 @pytest.mark.parametrize("path", ["unit1", "pgcert_progress", "/"])
-def test_phone_has_no_horizontal_scroll_and_a_reachable_nav(path, contexts, storage_states, urls):
+def test_phone_has_no_horizontal_scroll_and_a_reachable_nav(path, contexts, urls):
     user = TUTOR if path == "pgcert_progress" else AMIRA
-    context = contexts.new(viewport=PHONE, storage_state=storage_states(user), is_mobile=True, has_touch=True)
+    context = contexts.new(viewport=PHONE, user=user, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(resolve(path, urls))
     expect(page.locator("h1")).to_be_visible()
@@ -50,8 +50,8 @@ def test_phone_has_no_horizontal_scroll_and_a_reachable_nav(path, contexts, stor
 
 
 @pytest.mark.parametrize("user", [None, AMIRA], ids=["anonymous", "student"])
-def test_first_tab_focuses_skip_link(user, contexts, storage_states, urls):
-    page = contexts.new(storage_state=storage_states(user)).new_page()
+def test_first_tab_focuses_skip_link(user, contexts, urls):
+    page = contexts.new(user=user).new_page()
     page.goto(urls.unit1 if user else "/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")

@@ -122,12 +122,12 @@ def test_competency_self_assessment_and_tutor_notes(contexts, screenshot_dir):
     expect(tutor.locator("#cohort-profile-chart canvas").first).to_be_visible(timeout=20_000)
 
 
-def test_the_new_pages_pass_axe(contexts, storage_states, axe):
-    page = contexts.new(bypass_csp=True, storage_state=storage_states(AMIRA)).new_page()
+def test_the_new_pages_pass_axe(contexts, axe):
+    page = contexts.new(bypass_csp=True, user=AMIRA).new_page()
     for path in ("/glossary", "/course-map", "/search?q=public+value", "/search?q=zzxqv", "/competencies",
                  COMPETENCY_UNIT.url):
         axe.check(page, path, path)
-    tutor = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()
+    tutor = contexts.new(bypass_csp=True, user=TUTOR).new_page()
     tutor.goto(COMPETENCY_UNIT.url)
     tutor.locator("details.tutor-notes summary").click()
     axe.scan(tutor, "a unit with its tutor notes open")

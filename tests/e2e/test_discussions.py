@@ -124,10 +124,10 @@ def test_a_student_starts_a_topic_on_a_phone_another_replies_and_the_tutor_moder
     expect(tutor.locator(".flash-success")).to_contain_text("no longer pinned")
 
 
-def test_discussion_pages_pass_axe(contexts, storage_states, axe):
+def test_discussion_pages_pass_axe(contexts, axe):
     check, scan = axe.check, axe.scan
 
-    student = contexts.new(bypass_csp=True, storage_state=storage_states(AMIRA), **PHONE_OPTIONS).new_page()
+    student = contexts.new(bypass_csp=True, user=AMIRA, **PHONE_OPTIONS).new_page()
     listing = open_discussions(student)
     scan(student, "the discussion list (phone)")
     student.get_by_role("link", name="Start a topic").click()
@@ -147,7 +147,7 @@ def test_discussion_pages_pass_axe(contexts, storage_states, axe):
     expect(student.get_by_role("button", name="Save changes")).to_be_visible()
     scan(student, "the edit form")
 
-    tutor = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()
+    tutor = contexts.new(bypass_csp=True, user=TUTOR).new_page()
     check(tutor, listing, "the discussion list (tutor)")
     tutor.goto(topic)
     tutor.locator("article.discussion-post", has_text="A first reply").get_by_role(

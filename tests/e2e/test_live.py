@@ -351,10 +351,10 @@ def test_without_eventsource_pages_follow_the_room_by_long_polling(contexts):
 
 # -- 5: axe-core ---------------------------------------------------------------------------------------------
 
-def test_live_pages_pass_axe(contexts, storage_states, axe):
+def test_live_pages_pass_axe(contexts, axe):
     check, scan = axe.check, axe.scan
 
-    tutor = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()
+    tutor = contexts.new(bypass_csp=True, user=TUTOR).new_page()
     check(tutor, "/live", "the tutor's list of sessions (empty form)")
     live = start_session(tutor, unique("Accessible workshop"), 2, "Access board", "Say it plainly.")
     check(tutor, "/live", "the tutor's list of sessions")
@@ -384,7 +384,7 @@ def test_live_pages_pass_axe(contexts, storage_states, axe):
     scan(guest, "the phone page with notes (added live)")
     check(guest, f"/live/{live.code}", "the phone page with notes")
 
-    student = contexts.new(bypass_csp=True, storage_state=storage_states(CARLA), **PHONE_OPTIONS).new_page()
+    student = contexts.new(bypass_csp=True, user=CARLA, **PHONE_OPTIONS).new_page()
     check(student, f"/join/{live.code}", "the join page of a signed-in student")
 
     tutor.goto(live.control)

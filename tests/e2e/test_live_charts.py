@@ -232,13 +232,13 @@ def test_without_bokehjs_the_projector_shows_the_table(contexts):
     expect(projector.locator("figure.live-chart")).to_be_hidden()
 
 
-def test_the_projectors_charts_pass_axe(contexts, storage_states, axe):
+def test_the_projectors_charts_pass_axe(contexts, axe):
     tutor = contexts.page(user=TUTOR)
     live = start_session(tutor, unique("Accessible charts"), 2, "Ideas", "")
     add_activity(tutor, "Poll", "Which?", lambda form: form.get_by_label("Options, one per line").fill("Yes\nNo"))
     phone = join_now(contexts.page(**PHONE_OPTIONS), live.code, "Table 1", "Flo")
     answer_poll(phone, "Yes")
-    checker = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR), viewport=PROJECTOR).new_page()
+    checker = contexts.new(bypass_csp=True, user=TUTOR, viewport=PROJECTOR).new_page()
     for name, path in (("the projector with a poll chart", "projector"), ("the control page with a chart", "control")):
         checker.goto(f"/live/{live.code}/{path}")
         expect(checker.locator(DRAWN)).to_have_count(1)

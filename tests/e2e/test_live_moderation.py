@@ -31,7 +31,7 @@ def place_dots(phone, text, count):
     note.get_by_role("button", name=re.compile("^Place")).click()
 
 
-def test_merging_and_themes_reach_the_projector_live(contexts, storage_states, axe, screenshot_dir):
+def test_merging_and_themes_reach_the_projector_live(contexts, axe, screenshot_dir):
     tutor = contexts.page(user=TUTOR)
     live = start_session(tutor, unique("Merging workshop"), 2, "Transport 2030", "By 2030 transport should…")
     projector = open_projector(tutor)
@@ -93,7 +93,7 @@ def test_merging_and_themes_reach_the_projector_live(contexts, storage_states, a
     expect(note_on(by_theme("No theme yet"), late)).to_have_count(0)
     projector.screenshot(path=str(screenshot_dir / "live-projector-by-theme.png"))
 
-    checker = contexts.new(bypass_csp=True, storage_state=storage_states(TUTOR)).new_page()
+    checker = contexts.new(bypass_csp=True, user=TUTOR).new_page()
     axe.check(checker, live.control, "the control page with merged and themed notes")
     axe.check(checker, f"/live/{live.code}/projector", "the projector by theme")
     axe.assert_clean()

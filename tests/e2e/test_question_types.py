@@ -32,8 +32,8 @@ def rendered_questions():
     return shown
 
 
-def test_every_question_type_passes_axe(contexts, storage_states, axe):
-    page = contexts.new(bypass_csp=True, storage_state=storage_states(AMIRA)).new_page()
+def test_every_question_type_passes_axe(contexts, axe):
+    page = contexts.new(bypass_csp=True, user=AMIRA).new_page()
     page.goto("/account")  # the site's page: its header, styles and landmarks
     for name, html in rendered_questions():
         page.evaluate("""(html) => { document.querySelector("main").innerHTML =

@@ -50,8 +50,8 @@ def _no_sideways_scroll(page):
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
 
 
-def _axe(contexts, axe_source, storage_state, url, name):
-    page = contexts.new(bypass_csp=True, storage_state=storage_state).new_page()
+def _axe(contexts, axe_source, user, url, name):
+    page = contexts.new(bypass_csp=True, user=user).new_page()
     assert page.goto(url).status == 200, name
     page.add_script_tag(content=axe_source)
     result = page.evaluate(RUN_AXE, WCAG_TAGS)
@@ -152,16 +152,16 @@ def test_answers_typed_offline_are_kept_and_saved_when_back_online(contexts, url
     expect(fresh.locator("#question-boundary-spanner input")).to_have_value("boundary spanner")
 
 
-def test_quiz_pages_pass_axe(contexts, urls, storage_states, axe_source):
-    student = contexts.new(storage_state=storage_states(AMIRA)).new_page()
+def test_quiz_pages_pass_axe(contexts, urls, axe_source):
+    student = contexts.new(user=AMIRA).new_page()
     attempt_url = _start(student, QUIZ_UNIT)
-    _axe(contexts, axe_source, storage_states(AMIRA), attempt_url, "the attempt page")
+    _axe(contexts, axe_source, AMIRA, attempt_url, "the attempt page")
     student.locator("#question-pilot-sickness").get_by_label("True").check()
     student.get_by_role("button", name="Submit my answers").click()
     expect(student.locator(".flash-success")).to_contain_text("submitted")
-    _axe(contexts, axe_source, storage_states(AMIRA), attempt_url, "the review page")
+    _axe(contexts, axe_source, AMIRA, attempt_url, "the review page")
 
-    tutor = contexts.new(storage_state=storage_states(TUTOR)).new_page()
+    tutor = contexts.new(user=TUTOR).new_page()
     tutor.goto(urls.pgcert_gradebook)
     cell = tutor.get_by_role("link", name=re.compile(r"Amira Khan, Module 1 quiz"))
     student_quiz = cell.get_attribute("href")
@@ -171,7 +171,7 @@ def test_quiz_pages_pass_axe(contexts, urls, storage_states, axe_source):
     analytics = tutor.locator(".eyebrow a").get_attribute("href")
     for url, name in ((student_quiz, "a student's quiz page"), (tutor_attempt, "the tutor's view of an attempt"),
                       (analytics, "the quiz analytics")):
-        _axe(contexts, axe_source, storage_states(TUTOR), url, name)
+        _axe(contexts, axe_source, TUTOR, url, name)
 
 
 def test_an_over_long_essay_is_refused_beside_the_box_and_kept_after_a_reload(contexts):

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("name,user,path,status", PAGE_TYPES, ids=[p[0] for p in PAGE_TYPES])
-def test_screenshot(name, user, path, status, contexts, storage_states, urls, screenshot_dir):
-    context = contexts.new(storage_state=storage_states(user))
+def test_screenshot(name, user, path, status, contexts, urls, screenshot_dir):
+    context = contexts.new(user=user)
     page = context.new_page()
     response = page.goto(resolve(path, urls))
     assert response.status == status

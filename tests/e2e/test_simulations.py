@@ -163,8 +163,8 @@ def test_a_browser_that_cannot_start_python_is_told_so(page):
     expect(page.get_by_role("link", name="How this model works")).to_be_visible()
 
 
-def test_simulation_has_no_wcag_violations(contexts, storage_states):
-    context = contexts.new(bypass_csp=True, storage_state=storage_states(AMIRA))
+def test_simulation_has_no_wcag_violations(contexts):
+    context = contexts.new(bypass_csp=True, user=AMIRA)
     page = context.new_page()
     open_simulation(page)
     page.locator(f"{ROOT} details.sim-numbers summary").click()
@@ -182,9 +182,9 @@ def test_simulation_has_no_wcag_violations(contexts, storage_states):
 
 
 @pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
-def test_simulation_screenshots(size_name, size, contexts, storage_states, screenshot_dir):
+def test_simulation_screenshots(size_name, size, contexts, screenshot_dir):
     phone = size_name == "phone"
-    context = contexts.new(viewport=size, storage_state=storage_states(AMIRA), is_mobile=phone, has_touch=phone)
+    context = contexts.new(viewport=size, user=AMIRA, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     root = open_simulation(page)
     # A full-page shot clipped to the activity: the sticky controls stay where a reader first sees them.
@@ -217,9 +217,9 @@ BAD_BOUNDARIES = '{"type": "FeatureCollection",\n "features": 5}'
 
 
 @pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
-def test_a_bad_upload_lists_every_problem_and_stores_nothing(size_name, size, contexts, storage_states,
+def test_a_bad_upload_lists_every_problem_and_stores_nothing(size_name, size, contexts,
                                                              screenshot_dir):
-    context = contexts.new(bypass_csp=True, viewport=size, storage_state=storage_states(TUTOR))
+    context = contexts.new(bypass_csp=True, viewport=size, user=TUTOR)
     page = context.new_page()
     page.goto("/simulations/datasets")
     name = f"Broken city {uuid.uuid4().hex[:6]}"
@@ -250,8 +250,8 @@ def test_a_bad_upload_lists_every_problem_and_stores_nothing(size_name, size, co
     assert not result["violations"], "axe found violations on the upload page:\n" + _describe(result["violations"])
 
 
-def test_the_simulation_opens_full_width_and_back_keeping_its_state(contexts, storage_states, screenshot_dir):
-    context = contexts.new(bypass_csp=True, viewport=DESKTOP, storage_state=storage_states(AMIRA))  # bypass: axe
+def test_the_simulation_opens_full_width_and_back_keeping_its_state(contexts, screenshot_dir):
+    context = contexts.new(bypass_csp=True, viewport=DESKTOP, user=AMIRA)  # bypass: axe
     page = context.new_page()
     root = open_simulation(page)
     growth = slider(page, "jobs_growth")
@@ -323,11 +323,11 @@ DECK_CLASSES = ["0–10 MWh", "10–30 MWh", "30–50 MWh", "50–70 MWh", "> 70
 BOUNDARIES_CREDIT = "Contains Ordnance Survey, Office of National Statistics, National Records Scotland"
 
 
-def test_the_ev_map_draws_the_15_districts_in_the_decks_classes_with_their_attribution(contexts, storage_states,
+def test_the_ev_map_draws_the_15_districts_in_the_decks_classes_with_their_attribution(contexts,
                                                                                        screenshot_dir):
     from sims.results import PALETTE
 
-    context = contexts.new(bypass_csp=True, viewport=DESKTOP, storage_state=storage_states(AMIRA))  # bypass: axe
+    context = contexts.new(bypass_csp=True, viewport=DESKTOP, user=AMIRA)  # bypass: axe
     page = context.new_page()
     page.goto(unit_embedding("simulation", "ev-charging-2051"))
     root = page.locator(EV)
@@ -383,10 +383,10 @@ def square(lon, lat, size=0.05):
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def test_a_tutors_city_with_boundaries_is_drawn_as_its_shapes(contexts, storage_states):
+def test_a_tutors_city_with_boundaries_is_drawn_as_its_shapes(contexts):
     import json
 
-    context = contexts.new(viewport=DESKTOP, storage_state=storage_states(TUTOR))
+    context = contexts.new(viewport=DESKTOP, user=TUTOR)
     page = context.new_page()
     page.goto("/simulations/datasets")
     name = f"Shaped city {uuid.uuid4().hex[:6]}"
